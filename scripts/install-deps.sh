@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs to build, run and test.
+# Idempotent: packages already present are skipped, so a warm machine pays nothing.
+#   scripts/install-deps.sh            build + run dependencies
+#   scripts/install-deps.sh --test     also the test dependencies (PostgreSQL, browser, node)
+#   scripts/install-deps.sh --bench    also the benchmark tools (wrk, nginx)
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
+  libcurl4-openssl-dev libssl-dev libsodium-dev libsqlite3-dev libpq-dev
+  nlohmann-json3-dev libspdlog-dev libcli11-dev libkainjow-mustache-dev libcmark-dev
+  openssl ca-certificates
+)
+test_pkgs=(libgtest-dev googletest postgresql-15 clang libclang-rt-14-dev chromium python3 curl)
+bench_pkgs=(wrk nginx-light linux-perf valgrind)
+
+want=("${build_pkgs[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --test)
+      want+=("${test_pkgs[@]}")
+      # The machine image may ship its own Node.js build, which conflicts with Debian's npm.
+      command -v npm >/dev/null || want+=(nodejs npm)
+      ;;
+    --bench) want+=("${bench_pkgs[@]}") ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
