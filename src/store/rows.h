@@ -42,11 +42,11 @@ struct Asset {
 };
 
 struct Activity {
-  int64_t index = 0;  // dense, from 0, commit order
-  std::string type;   // "Create", "Announce", ...
-  std::string actor;  // local username
+  int64_t index = 0;        // dense, from 0, commit order
+  std::string type;         // "Create", "Announce", ...
+  std::string actor;        // local username
   std::string object_hash;  // content hash the activity is about (may be empty)
-  std::string json;   // the exact signed JSON as served
+  std::string json;         // the exact signed JSON as served
   std::string published;
 };
 

@@ -21,7 +21,9 @@ struct NewAsset {
 
 // Builds the activity for the index the store allocated. Called inside the transaction,
 // after the asset row is in; if it throws, the transaction is rolled back and the exception
-// propagates. Returns the activity JSON text to store.
+// propagates (the index is not consumed). Returns the activity JSON text to store.
+// While it runs the store holds the activity-index lock and one pooled connection: it must
+// be quick (sign and serialise) and must not call back into the store.
 using ActivityBuilder = std::function<std::string(int64_t index)>;
 
 enum class CreateConflict { kNameTaken, kHashOwned, kRunRecorded };
@@ -62,15 +64,26 @@ class Store {
   virtual std::optional<Activity> find_activity(int64_t index) = 0;
   // Newest first; actor empty means all actors; before_index is a keyset cursor.
   virtual std::vector<Activity> list_activities(const std::string& actor,
-                                                std::optional<int64_t> before_index,
-                                                int limit) = 0;
+                                                std::optional<int64_t> before_index, int limit) = 0;
+  // Oldest first: the `limit` activities just after after_index (paging towards newer
+  // entries, e.g. a collection's min_id); actor empty means all actors.
+  virtual std::vector<Activity> list_activities_after(const std::string& actor, int64_t after_index,
+                                                      int limit) = 0;
   virtual int64_t count_activities(const std::string& actor) = 0;
 
   virtual Stats stats() = 0;
 };
 
-// "" -> error; "postgresql://..." or "postgres://..." -> PostgreSQL; anything else is a
-// SQLite file path. Throws StoreUnavailable if the database cannot be opened.
-std::unique_ptr<Store> open_store(const std::string& location);
+struct StoreOptions {
+  // Connections kept per Store (each thread uses one at a time; more threads wait).
+  int pool_size = 8;
+};
+
+// "" -> std::invalid_argument; "postgresql://..." or "postgres://..." -> PostgreSQL;
+// anything else is a SQLite file path (its directory must exist; ":memory:" gives a private
+// in-memory database on one connection). Connects once to check; throws StoreUnavailable if
+// the database cannot be opened, with a message that never contains the password.
+// Does not migrate: call migrate() before use.
+std::unique_ptr<Store> open_store(const std::string& location, const StoreOptions& options = {});
 
 }  // namespace artdag::store

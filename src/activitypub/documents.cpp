@@ -1,0 +1,248 @@
+#include "activitypub/documents.h"
+
+#include <boost/url/params_encoded_view.hpp>
+#include <boost/url/parse_query.hpp>
+#include <charconv>
+
+namespace artdag::activitypub {
+
+namespace {
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string xml_escape(std::string_view text) {
+  return html_escape(text);
+}
+
+// Replaces every float in `value` by its decimal string: signed documents carry no floats
+// (their canonical form would not be stable across implementations).
+void strip_floats(Json& value) {
+  if (value.is_number_float()) {
+    value = value.dump();
+  } else if (value.is_structured()) {
+    for (auto& member : value) strip_floats(member);
+  }
+}
+
+std::optional<int64_t> parse_int64(std::string_view s) {
+  int64_t v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+Json activity_context() {
+  return Json::array({kActivityStreamsContext, kSecurityContext});
+}
+
+Json actor_document(const Uris& uris, const store::User& user, std::string_view public_key_pem) {
+  const std::string actor = uris.actor(user.username);
+  Json doc = {
+      {"@context", activity_context()},
+      {"id", actor},
+      {"type", "Person"},
+      {"preferredUsername", user.username},
+      {"name", user.username},
+      {"inbox", uris.inbox(user.username)},
+      {"outbox", uris.outbox(user.username)},
+      {"followers", uris.followers(user.username)},
+      {"following", uris.following(user.username)},
+      {"url", actor},
+      {"manuallyApprovesFollowers", false},
+      {"publicKey",
+       {{"id", uris.key_id(user.username)}, {"owner", actor}, {"publicKeyPem", public_key_pem}}},
+      {"endpoints", {{"sharedInbox", uris.shared_inbox()}}},
+  };
+  if (!user.created_at.empty()) doc["published"] = user.created_at;
+  return doc;
+}
+
+Json webfinger_document(const Uris& uris, std::string_view username) {
+  const std::string actor = uris.actor(username);
+  return {
+      {"subject", uris.acct(username)},
+      {"aliases", Json::array({actor})},
+      {"links", Json::array({
+                    {{"rel", "self"}, {"type", "application/activity+json"}, {"href", actor}},
+                    {{"rel", "http://webfinger.net/rel/profile-page"},
+                     {"type", "text/html"},
+                     {"href", actor}},
+                })},
+  };
+}
+
+Json nodeinfo_discovery(const Uris& uris) {
+  return {{"links", Json::array({{{"rel", "http://nodeinfo.diaspora.software/ns/schema/2.1"},
+                                  {"href", uris.nodeinfo()}}})}};
+}
+
+Json nodeinfo_document(std::string_view software_version, const NodeInfoUsage& usage,
+                       bool open_registrations, const Json& metadata) {
+  return {
+      {"version", "2.1"},
+      {"software", {{"name", "artdag-l2"}, {"version", software_version}}},
+      {"protocols", Json::array({"activitypub"})},
+      {"services", {{"inbound", Json::array()}, {"outbound", Json::array()}}},
+      {"openRegistrations", open_registrations},
+      {"usage", {{"users", {{"total", usage.users_total}}}, {"localPosts", usage.local_posts}}},
+      {"metadata", metadata.is_object() ? metadata : Json::object()},
+  };
+}
+
+std::string host_meta_xml(const Uris& uris) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
+         "  <Link rel=\"lrdd\" type=\"application/jrd+json\" template=\"" +
+         xml_escape(uris.webfinger_template()) +
+         "\"/>\n"
+         "</XRD>\n";
+}
+
+std::string activity_streams_type(std::string_view asset_type) {
+  if (asset_type == "image") return "Image";
+  if (asset_type == "video") return "Video";
+  if (asset_type == "audio") return "Audio";
+  if (asset_type == "effect" || asset_type == "recipe" || asset_type == "infrastructure")
+    return "Application";
+  return "Document";
+}
+
+Json asset_object(const Uris& uris, const store::Asset& asset) {
+  const std::string actor = uris.actor(asset.owner);
+  Json tags = Json::array();
+  for (const std::string& tag : asset.tags)
+    tags.push_back({{"type", "Hashtag"}, {"href", uris.tag_page(tag)}, {"name", "#" + tag}});
+  Json object = {
+      {"id", uris.object(asset.content_hash)},
+      {"type", activity_streams_type(asset.asset_type)},
+      {"attributedTo", actor},
+      {"name", asset.name},
+      {"tag", std::move(tags)},
+      {"url", uris.asset_page(asset.name)},
+      {"to", Json::array({kPublicCollection})},
+      {"cc", Json::array({uris.followers(asset.owner)})},
+      {"contentHash", {{"algorithm", "sha3-256"}, {"value", asset.content_hash}}},
+  };
+  if (!asset.created_at.empty()) object["published"] = asset.created_at;
+  if (!asset.description.empty())
+    object["content"] = "<p>" + html_escape(asset.description) + "</p>";
+  if (!asset.ipfs_cid.empty()) object["ipfsCid"] = asset.ipfs_cid;
+  if (!asset.provenance_json.empty()) {
+    Json provenance = Json::parse(asset.provenance_json, nullptr, /*allow_exceptions=*/false);
+    if (!provenance.is_discarded() && provenance.is_object()) {
+      strip_floats(provenance);
+      object["provenance"] = std::move(provenance);
+    }
+  }
+  return object;
+}
+
+Json object_document(const Uris& uris, const store::Asset& asset) {
+  Json doc = {{"@context", activity_context()}};
+  doc.update(asset_object(uris, asset));
+  return doc;
+}
+
+Json create_activity(const Uris& uris, const store::Asset& asset, int64_t index) {
+  Json activity = {
+      {"@context", activity_context()},
+      {"id", uris.activity(index)},
+      {"type", "Create"},
+      {"actor", uris.actor(asset.owner)},
+      {"to", Json::array({kPublicCollection})},
+      {"cc", Json::array({uris.followers(asset.owner)})},
+      {"object", asset_object(uris, asset)},
+  };
+  if (!asset.created_at.empty()) activity["published"] = asset.created_at;
+  return activity;
+}
+
+std::optional<CollectionQuery> parse_collection_query(std::string_view encoded_query) {
+  CollectionQuery query;
+  if (encoded_query.empty()) return query;
+  auto params = boost::urls::parse_query(encoded_query);
+  if (!params) return std::nullopt;
+  bool seen_page = false;
+  for (auto param : *params) {
+    std::string key = param.key.decode();
+    std::string value = param.has_value ? param.value.decode() : std::string();
+    if (key == "page") {
+      if (seen_page) return std::nullopt;
+      seen_page = true;
+      if (value == "true") {
+        query.page = true;
+      } else if (value != "false") {
+        return std::nullopt;
+      }
+    } else if (key == "max_id" || key == "min_id") {
+      auto& slot = key == "max_id" ? query.max_id : query.min_id;
+      if (slot) return std::nullopt;
+      slot = parse_int64(value);
+      if (!slot) return std::nullopt;
+    }
+  }
+  if (query.max_id && query.min_id) return std::nullopt;
+  if (query.max_id || query.min_id) query.page = true;
+  return query;
+}
+
+Json ordered_collection(const Uris& uris, std::string_view collection_id, int64_t total_items) {
+  return {
+      {"@context", kActivityStreamsContext},
+      {"id", collection_id},
+      {"type", "OrderedCollection"},
+      {"totalItems", total_items},
+      {"first", uris.collection_page(collection_id, std::nullopt, std::nullopt)},
+      {"last", uris.collection_page(collection_id, std::nullopt, int64_t{-1})},
+  };
+}
+
+Json ordered_collection_page(const Uris& uris, std::string_view collection_id,
+                             const CollectionQuery& query, const CollectionPage& page) {
+  Json items = Json::array();
+  for (const PageItem& entry : page.items) items.push_back(entry.item);
+  Json doc = {
+      {"@context", kActivityStreamsContext},
+      {"id", uris.collection_page(collection_id, query.max_id, query.min_id)},
+      {"partOf", collection_id},
+      {"type", "OrderedCollectionPage"},
+      {"orderedItems", std::move(items)},
+  };
+  if (!page.items.empty()) {
+    if (page.has_older)
+      doc["next"] = uris.collection_page(collection_id, page.items.back().cursor, std::nullopt);
+    if (page.has_newer)
+      doc["prev"] = uris.collection_page(collection_id, std::nullopt, page.items.front().cursor);
+  }
+  return doc;
+}
+
+}  // namespace artdag::activitypub

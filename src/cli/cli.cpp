@@ -1,0 +1,273 @@
+#include "cli/cli.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "activitypub/ld_signature.h"
+#include "config/config.h"
+#include "crypto/hash.h"
+#include "crypto/key_store.h"
+#include "crypto/password.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "services/services.h"
+#include "store/store.h"
+#include "util/error.h"
+#include "util/json.h"
+#include "util/time.h"
+
+namespace artdag::cli {
+
+namespace {
+
+// A failure that stops a command with one clear line on stderr.
+struct Fatal : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void setup_logging() {
+  auto logger = spdlog::stderr_color_mt("artdag");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::info);
+  if (const char* level = std::getenv("ARTDAG_LOG_LEVEL"))
+    spdlog::set_level(spdlog::level::from_str(level));
+}
+
+Config load(const ConfigOverrides& overrides) {
+  Config config = load_config(process_env(), overrides);
+  prepare_data_dir(config);
+  return config;
+}
+
+std::unique_ptr<store::Store> open_and_migrate(const Config& config) {
+  try {
+    auto store = store::open_store(config.store_location());
+    int version = store->migrate();
+    spdlog::info("database {} at schema version {}", config.database_url_for_logs(), version);
+    return store;
+  } catch (const StoreUnavailable& e) {
+    throw Fatal("cannot use database " + config.database_url_for_logs() + ": " + e.what());
+  }
+}
+
+// Reads a password from --password-file, or from stdin (without echo on a terminal).
+std::string read_password(const std::string& password_file) {
+  std::string password;
+  if (!password_file.empty()) {
+    std::ifstream in(password_file);
+    if (!in) throw Fatal("cannot read " + password_file);
+    std::getline(in, password);
+    return password;
+  }
+  termios old_mode{};
+  bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old_mode) == 0;
+  if (tty) {
+    std::cerr << "Password: " << std::flush;
+    termios quiet = old_mode;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::getline(std::cin, password);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
+    std::cerr << "\n";
+  }
+  return password;
+}
+
+// The instance actor exists from the first start: a user row with an unusable random
+// password (the operator sets one with `set-password`) and a key pair.
+void ensure_instance_user(services::Services& services) {
+  const auto& name = services.config.instance_user;
+  if (!services.store->find_user(name)) {
+    store::NewUser user{name, "", crypto::hash_password(crypto::random_token_hex(32)),
+                        iso8601_utc(unix_now())};
+    if (services.store->create_user(user)) spdlog::info("created instance user '{}'", name);
+  }
+  if (!services.keys.exists(name)) spdlog::info("generating RSA-2048 keys for '{}'", name);
+  services.keys.ensure(name);
+}
+
+int serve(const ConfigOverrides& overrides) {
+  auto started = std::chrono::steady_clock::now();
+  Config config = load(overrides);
+  auto secret = resolve_jwt_secret(process_env(), config.data_dir);
+  if (secret.origin == "generated")
+    spdlog::warn("JWT_SECRET not set and no /run/secrets/jwt_secret: generated one in {}",
+                 (config.data_dir / "jwt_secret").string());
+  config.jwt_secret = secret.secret;
+  auto store = open_and_migrate(config);
+  services::Services services(std::move(config), std::move(store));
+  ensure_instance_user(services);
+
+  http::ServerOptions options;
+  options.host = services.config.host;
+  options.port = services.config.port;
+  http::HttpServer server(options, http::make_request_handler(services));
+  uint16_t port = server.listen();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started)
+                .count();
+  spdlog::info("artdag-l2 {} listening on {}:{} as {} (ready in {} ms)", ARTDAG_VERSION,
+               services.config.host, port, services.config.base_url, ms);
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int setup_keys(const ConfigOverrides& overrides) {
+  Config config = load(overrides);
+  crypto::KeyStore keys(config.keys_dir());
+  if (keys.exists(config.instance_user))
+    throw Fatal("keys for '" + config.instance_user + "' already exist in " +
+                config.keys_dir().string() + "; refusing to overwrite");
+  keys.create(config.instance_user);
+  std::cout << "created " << (config.keys_dir() / (config.instance_user + ".pem")).string()
+            << " (private, 0600) and " << (config.instance_user + ".pub") << "\n";
+  return 0;
+}
+
+int migrate(const ConfigOverrides& overrides) {
+  Config config = load(overrides);
+  open_and_migrate(config);
+  return 0;
+}
+
+services::Services offline_services(const ConfigOverrides& overrides) {
+  Config config = load(overrides);
+  config.jwt_secret = resolve_jwt_secret(process_env(), config.data_dir).secret;
+  auto store = open_and_migrate(config);
+  return services::Services(std::move(config), std::move(store));
+}
+
+int verify(const std::string& activity_file, const std::string& key_file) {
+  std::ifstream activity_in(activity_file);
+  if (!activity_in) throw Fatal("cannot read " + activity_file);
+  std::stringstream activity_text;
+  activity_text << activity_in.rdbuf();
+  std::ifstream key_in(key_file);
+  if (!key_in) throw Fatal("cannot read " + key_file);
+  std::stringstream key_text;
+  key_text << key_in.rdbuf();
+
+  Json activity;
+  try {
+    activity = parse_json_object(activity_text.str(), 64);
+  } catch (const ApiError& e) {
+    throw Fatal(activity_file + ": " + e.detail());
+  }
+  crypto::RsaKey key = [&] {
+    try {
+      return crypto::RsaKey::from_public_pem(key_text.str());
+    } catch (const crypto::CryptoError&) {
+      return crypto::RsaKey::from_private_pem(key_text.str());
+    }
+  }();
+  auto result = activitypub::verify_claim(activity, key);
+  if (result.valid) {
+    std::cout << "valid\n";
+    return 0;
+  }
+  std::cout << "invalid: " << result.reason << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  setup_logging();
+  CLI::App app{"Art DAG L2 server: ownership registry for content-addressed media over ActivityPub"};
+  app.require_subcommand(1);
+  ConfigOverrides overrides;
+  std::string data_dir, user, host;
+  uint16_t port = 0;
+
+  auto add_data_flags = [&](CLI::App* cmd) {
+    cmd->add_option("--data-dir", data_dir, "data directory (default $ARTDAG_DATA or ~/.artdag/l2)");
+  };
+
+  auto* serve_cmd = app.add_subcommand("serve", "start the HTTP server");
+  add_data_flags(serve_cmd);
+  serve_cmd->add_option("--host", host, "listen address (default $HOST or 0.0.0.0)");
+  serve_cmd->add_option("--port", port, "listen port (default $PORT or 8200)")->check(CLI::Range(1, 65535));
+
+  auto* keys_cmd = app.add_subcommand("setup-keys", "generate the RSA key pair of a user");
+  add_data_flags(keys_cmd);
+  keys_cmd->add_option("--user", user, "user name (default $ARTDAG_USER or giles)");
+
+  auto* migrate_cmd = app.add_subcommand("migrate", "apply database migrations and exit");
+  add_data_flags(migrate_cmd);
+
+  std::string new_username, email, password_file;
+  auto* create_cmd = app.add_subcommand("create-user", "create a user (password read from stdin)");
+  add_data_flags(create_cmd);
+  create_cmd->add_option("username", new_username)->required();
+  create_cmd->add_option("--email", email);
+  create_cmd->add_option("--password-file", password_file, "read the password from this file");
+
+  auto* passwd_cmd = app.add_subcommand("set-password", "set a user's password (read from stdin)");
+  add_data_flags(passwd_cmd);
+  passwd_cmd->add_option("username", new_username)->required();
+  passwd_cmd->add_option("--password-file", password_file, "read the password from this file");
+
+  std::string activity_file, key_file;
+  auto* verify_cmd = app.add_subcommand("verify", "check the ownership signature of a claim offline");
+  verify_cmd->add_option("activity", activity_file, "the activity JSON file")->required();
+  verify_cmd->add_option("--public-key", key_file, "the actor's public key PEM")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (!data_dir.empty()) overrides.data_dir = data_dir;
+  if (!user.empty()) overrides.user = user;
+  if (!host.empty()) overrides.host = host;
+  if (port != 0) overrides.port = port;
+
+  try {
+    if (*serve_cmd) return serve(overrides);
+    if (*keys_cmd) return setup_keys(overrides);
+    if (*migrate_cmd) return migrate(overrides);
+    if (*create_cmd) {
+      auto services = offline_services(overrides);
+      auto created = services.auth.create_user(new_username, read_password(password_file), email);
+      std::cout << "created user " << created.username << "\n";
+      return 0;
+    }
+    if (*passwd_cmd) {
+      auto services = offline_services(overrides);
+      services.auth.set_password(new_username, read_password(password_file));
+      std::cout << "password updated\n";
+      return 0;
+    }
+    if (*verify_cmd) return verify(activity_file, key_file);
+  } catch (const ConfigError& e) {
+    std::cerr << "artdag-l2: configuration error: " << e.what() << "\n";
+    return 2;
+  } catch (const Fatal& e) {
+    std::cerr << "artdag-l2: " << e.what() << "\n";
+    return 1;
+  } catch (const ApiError& e) {
+    std::cerr << "artdag-l2: " << e.detail() << "\n";
+    return 1;
+  } catch (const crypto::CryptoError& e) {
+    std::cerr << "artdag-l2: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "artdag-l2: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace artdag::cli

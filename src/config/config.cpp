@@ -1,0 +1,200 @@
+#include "config/config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "crypto/hash.h"
+#include "util/url.h"
+
+namespace artdag {
+
+namespace {
+
+std::string trim(std::string s) {
+  auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+std::optional<std::string> non_empty(const EnvLookup& env, const char* name) {
+  auto v = env(name);
+  if (v && !trim(*v).empty()) return trim(*v);
+  return std::nullopt;
+}
+
+uint16_t parse_port(const std::string& text, const char* what) {
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value == 0 || value > 65535)
+    throw ConfigError(std::string(what) + " must be a port number 1-65535, got '" + text + "'");
+  return static_cast<uint16_t>(value);
+}
+
+std::filesystem::path expand_home(const std::string& path, const EnvLookup& env) {
+  if (path == "~" || path.rfind("~/", 0) == 0) {
+    auto home = env("HOME");
+    if (!home || home->empty()) throw ConfigError("ARTDAG_DATA uses ~ but HOME is not set");
+    return std::filesystem::path(*home) / path.substr(path.size() > 1 ? 2 : 1);
+  }
+  return path;
+}
+
+const std::regex& username_pattern() {
+  static const std::regex re("^[a-z0-9_]{1,30}$");
+  return re;
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+std::string Config::store_location() const {
+  return uses_postgresql() ? database_url : sqlite_path().string();
+}
+
+std::string Config::database_url_for_logs() const {
+  if (database_url.empty()) return "sqlite:" + sqlite_path().string();
+  // postgresql://user:password@host/db -> postgresql://user:***@host/db
+  static const std::regex password_re("(://[^:/@]*:)[^@]*@");
+  return std::regex_replace(database_url, password_re, "$1***@");
+}
+
+Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
+  Config c;
+  if (auto v = non_empty(env, "ARTDAG_DOMAIN")) {
+    static const std::regex host_re("^[A-Za-z0-9.-]+(:[0-9]{1,5})?$");
+    if (!std::regex_match(*v, host_re))
+      throw ConfigError("ARTDAG_DOMAIN must be a host name, got '" + *v + "'");
+    c.domain = *v;
+    for (auto& ch : c.domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  if (auto v = non_empty(env, "ARTDAG_BASE_URL")) {
+    auto normalised = normalize_server_url(*v);
+    if (!normalised || normalised->find('/', normalised->find("://") + 3) != std::string::npos)
+      throw ConfigError("ARTDAG_BASE_URL must be an http(s) origin like https://example.com, got '" +
+                        *v + "'");
+    c.base_url = *normalised;
+  } else {
+    c.base_url = "https://" + c.domain;
+  }
+
+  c.instance_user = overrides.user ? *overrides.user : non_empty(env, "ARTDAG_USER").value_or("giles");
+  if (!std::regex_match(c.instance_user, username_pattern()))
+    throw ConfigError("ARTDAG_USER must match ^[a-z0-9_]{1,30}$, got '" + c.instance_user + "'");
+
+  std::string data = overrides.data_dir ? *overrides.data_dir
+                                        : non_empty(env, "ARTDAG_DATA").value_or("~/.artdag/l2");
+  c.data_dir = expand_home(data, env);
+
+  if (auto v = non_empty(env, "DATABASE_URL")) {
+    if (v->rfind("postgresql://", 0) != 0 && v->rfind("postgres://", 0) != 0)
+      throw ConfigError("DATABASE_URL must start with postgresql:// (unset it to use SQLite)");
+    c.database_url = *v;
+  }
+
+  std::string l1 = non_empty(env, "L1_SERVERS").value_or("https://celery-artdag.rose-ash.com");
+  std::stringstream l1_stream(l1);
+  for (std::string item; std::getline(l1_stream, item, ',');) {
+    item = trim(item);
+    if (item.empty()) continue;
+    auto normalised = normalize_server_url(item);
+    if (!normalised) throw ConfigError("L1_SERVERS entry is not an http(s) URL: '" + item + "'");
+    if (std::find(c.l1_servers.begin(), c.l1_servers.end(), *normalised) == c.l1_servers.end())
+      c.l1_servers.push_back(*normalised);
+  }
+
+  if (overrides.host)
+    c.host = *overrides.host;
+  else if (auto v = non_empty(env, "HOST"))
+    c.host = *v;
+  if (!parse_ip(c.host) && c.host != "localhost")
+    throw ConfigError("HOST must be an IP address to listen on, got '" + c.host + "'");
+
+  if (overrides.port)
+    c.port = *overrides.port;
+  else if (auto v = non_empty(env, "PORT"))
+    c.port = parse_port(*v, "PORT");
+
+  if (auto v = non_empty(env, "ARTDAG_ALLOW_PRIVATE_NETWORKS")) {
+    auto cidrs = parse_cidr_list(*v);
+    if (!cidrs)
+      throw ConfigError("ARTDAG_ALLOW_PRIVATE_NETWORKS must be comma-separated CIDRs, got '" + *v +
+                        "'");
+    c.allow_private_networks = *cidrs;
+    c.allow_private_networks_text = *v;
+  }
+  return c;
+}
+
+void prepare_data_dir(const Config& config) {
+  std::error_code ec;
+  if (!std::filesystem::exists(config.data_dir, ec)) {
+    std::filesystem::create_directories(config.data_dir, ec);
+    if (ec)
+      throw ConfigError("cannot create data dir " + config.data_dir.string() + ": " + ec.message());
+    std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, ec);
+  }
+  if (!std::filesystem::is_directory(config.data_dir, ec))
+    throw ConfigError("data dir " + config.data_dir.string() + " is not a directory");
+  if (access(config.data_dir.c_str(), W_OK | X_OK) != 0)
+    throw ConfigError("data dir " + config.data_dir.string() + " is not writable");
+}
+
+JwtSecretSource resolve_jwt_secret(const EnvLookup& env, const std::filesystem::path& data_dir,
+                                   const std::filesystem::path& docker_secret_path) {
+  auto read_secret_file = [](const std::filesystem::path& path) -> std::optional<std::string> {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return trim(ss.str());
+  };
+  auto check_strength = [](const std::string& secret, const std::string& origin) {
+    if (secret.size() < 16)
+      throw ConfigError("JWT secret from " + origin + " is too short (need at least 16 characters)");
+  };
+
+  if (auto v = non_empty(env, "JWT_SECRET")) {
+    check_strength(*v, "JWT_SECRET");
+    return {*v, "JWT_SECRET"};
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(docker_secret_path, ec)) {
+    auto secret = read_secret_file(docker_secret_path);
+    if (!secret) throw ConfigError("cannot read " + docker_secret_path.string());
+    check_strength(*secret, docker_secret_path.string());
+    return {*secret, docker_secret_path.string()};
+  }
+  auto generated_path = data_dir / "jwt_secret";
+  if (std::filesystem::exists(generated_path, ec)) {
+    auto secret = read_secret_file(generated_path);
+    if (!secret) throw ConfigError("cannot read " + generated_path.string());
+    check_strength(*secret, generated_path.string());
+    return {*secret, generated_path.string()};
+  }
+  std::string secret = crypto::random_token_hex(32);
+  int fd = ::open(generated_path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) throw ConfigError("cannot create " + generated_path.string());
+  std::string line = secret + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = (::fsync(fd) == 0) && ok;
+  ::close(fd);
+  if (!ok) throw ConfigError("cannot write " + generated_path.string());
+  return {secret, "generated"};
+}
+
+}  // namespace artdag

@@ -1,0 +1,72 @@
+#pragma once
+// Server configuration: DESIGN.md's table of environment variables plus CLI flags.
+// load_config() is pure (environment passed in) so it can be unit-tested; resolving the
+// JWT secret touches the file system and lives apart in resolve_jwt_secret().
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "util/net.h"
+
+namespace artdag {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Config {
+  std::string domain = "artdag.rose-ash.com";
+  std::string base_url;  // normalised, no trailing slash: "https://artdag.rose-ash.com"
+  std::string instance_user = "giles";
+  std::filesystem::path data_dir;
+  std::string database_url;             // empty: SQLite file in the data dir
+  std::vector<std::string> l1_servers;  // normalised (util/url.h normalize_server_url)
+  std::string jwt_secret;               // filled by resolve_jwt_secret()
+  std::string host = "0.0.0.0";
+  uint16_t port = 8200;
+  std::vector<Cidr> allow_private_networks;
+  std::string allow_private_networks_text;  // as given, for logs
+
+  std::filesystem::path keys_dir() const { return data_dir / "keys"; }
+  std::filesystem::path sqlite_path() const { return data_dir / "l2.db"; }
+  // What open_store() takes: the PostgreSQL URL or the SQLite file path.
+  std::string store_location() const;
+  bool uses_postgresql() const { return !database_url.empty(); }
+  // The URL with any password replaced by "***", for logs and error lines.
+  std::string database_url_for_logs() const;
+};
+
+// Values given on the command line win over the environment.
+struct ConfigOverrides {
+  std::optional<std::string> host;
+  std::optional<uint16_t> port;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> user;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+EnvLookup process_env();
+
+// Throws ConfigError with one clear line for any bad setting.
+Config load_config(const EnvLookup& env, const ConfigOverrides& overrides = {});
+
+// Makes the data dir (0700 when new) and checks it is writable; throws ConfigError.
+void prepare_data_dir(const Config& config);
+
+struct JwtSecretSource {
+  std::string secret;
+  std::string origin;  // "JWT_SECRET", "/run/secrets/jwt_secret", "generated", "data dir"
+};
+
+// JWT_SECRET, then the Docker secret file, then `$ARTDAG_DATA/jwt_secret` (generated with
+// 0600 on first start). Throws ConfigError when a source exists but is unusable.
+JwtSecretSource resolve_jwt_secret(const EnvLookup& env, const std::filesystem::path& data_dir,
+                                   const std::filesystem::path& docker_secret_path =
+                                       "/run/secrets/jwt_secret");
+
+}  // namespace artdag

@@ -1,0 +1,70 @@
+// The ActivityPub read side and discovery documents.
+#include <charconv>
+
+#include "http/api.h"
+#include "services/publication_service.h"
+#include "util/error.h"
+
+namespace artdag::http {
+
+namespace {
+Response jrd(const Json& doc) { return Response::json(200, doc, "application/jrd+json"); }
+
+int64_t parse_index(const std::string& text) {
+  int64_t value = -1;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0)
+    throw ApiError::not_found("Activity not found");
+  return value;
+}
+
+// CORS lets browser clients read public documents (what Mastodon does for the same paths).
+Response public_doc(Response res) {
+  res.set_header("Access-Control-Allow-Origin", "*");
+  return res;
+}
+}  // namespace
+
+void add_activitypub_routes(Router& router, services::Services& services) {
+  auto& pub = services.publication;
+
+  router.add("GET", "/.well-known/webfinger", [&pub](Request& req) {
+    auto resource = req.query_param("resource");
+    if (!resource || resource->empty())
+      throw ApiError::bad_request("Missing resource parameter");
+    return public_doc(jrd(pub.webfinger(*resource)));
+  });
+
+  router.add("GET", "/.well-known/nodeinfo", [&services](Request&) {
+    return public_doc(Response::json(200, activitypub::nodeinfo_discovery(services.uris)));
+  });
+
+  router.add("GET", "/nodeinfo/2.1", [&pub](Request&) {
+    return public_doc(Response::json(
+        200, pub.nodeinfo(),
+        "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\""));
+  });
+
+  router.add("GET", "/.well-known/host-meta", [&services](Request&) {
+    return public_doc(
+        Response::text(200, activitypub::host_meta_xml(services.uris), "application/xrd+xml; charset=utf-8"));
+  });
+
+  router.add("GET", "/users/{username}", [&pub](Request& req) {
+    return public_doc(Response::activity_json(200, pub.actor(req.param("username"))));
+  });
+
+  router.add("GET", "/users/{username}/outbox", [&pub](Request& req) {
+    return public_doc(Response::activity_json(200, pub.outbox(req.param("username"), req.query)));
+  });
+
+  router.add("GET", "/activities/{index}", [&pub](Request& req) {
+    return public_doc(Response::activity_json(200, pub.activity(parse_index(req.param("index")))));
+  });
+
+  router.add("GET", "/objects/{hash}", [&pub](Request& req) {
+    return public_doc(Response::activity_json(200, pub.object(req.param("hash"))));
+  });
+}
+
+}  // namespace artdag::http

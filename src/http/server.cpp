@@ -1,0 +1,216 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace artdag::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::Impl {
+  ServerOptions options;
+  RequestHandler handler;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor{ioc};
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+
+  Impl(ServerOptions o, RequestHandler h)
+      : options(std::move(o)), handler(std::move(h)), workers(options.worker_threads) {}
+
+  Request to_request(bhttp::request<bhttp::string_body>& raw, const std::string& remote) {
+    Request req;
+    req.method = std::string(raw.method_string());
+    req.target = std::string(raw.target());
+    auto q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    req.headers.reserve(std::distance(raw.begin(), raw.end()));
+    for (const auto& field : raw) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    req.body = std::move(raw.body());
+    req.remote_address = remote;
+    return req;
+  }
+
+  static bhttp::response<bhttp::string_body> to_beast(Response&& res, bool head, unsigned version,
+                                                      bool keep_alive) {
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+    out.set(bhttp::field::server, "artdag-l2");
+    for (auto& [k, v] : res.headers) out.insert(k, v);
+    out.keep_alive(keep_alive);
+    if (head) {
+      out.content_length(res.body.size());
+    } else {
+      out.body() = std::move(res.body);
+      out.prepare_payload();
+    }
+    return out;
+  }
+
+  static Response limit_error(const beast::error_code& ec) {
+    if (ec == bhttp::error::body_limit)
+      return Response::error(413, "Request body too large");
+    if (ec == bhttp::error::header_limit)
+      return Response::error(431, "Request headers too large");
+    return Response::error(400, "Malformed HTTP request");
+  }
+
+  awaitable<void> session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      beast::error_code ec;
+      auto ep = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    for (bool first = true;; first = false) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(options.body_limit);
+      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      // An idle keep-alive connection may wait longer for its next request than a
+      // request may take to arrive once it has started; both are bounded.
+      stream.expires_after(first ? options.request_timeout : options.idle_timeout);
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser,
+                                                asio::as_tuple(use_awaitable));
+      (void)n;
+      if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+          ec == beast::error::timeout || ec == asio::error::connection_reset ||
+          ec == asio::error::operation_aborted) {
+        break;
+      }
+      auto started = std::chrono::steady_clock::now();
+      if (ec) {
+        // Malformed or over a limit: answer once and close, never read further.
+        auto res = limit_error(ec);
+        int status = res.status;
+        auto out = to_beast(std::move(res), false, 11, false);
+        stream.expires_after(options.request_timeout);
+        co_await bhttp::async_write(stream, out, asio::as_tuple(use_awaitable));
+        spdlog::info("access remote={} status={} error=\"{}\"", remote, status, ec.message());
+        break;
+      }
+      auto raw = parser.release();
+      bool keep_alive = raw.keep_alive() && !stopping.load();
+      bool head = raw.method() == bhttp::verb::head;
+      unsigned version = raw.version();
+      Request req = to_request(raw, remote);
+      ++in_flight;
+      // Blocking work (database, signing, outbound HTTP) runs on the worker pool.
+      Response res = co_await asio::co_spawn(
+          workers, [this, &req]() -> awaitable<Response> { co_return handler(req); },
+          use_awaitable);
+      int status = res.status;
+      auto out = to_beast(std::move(res), head, version, keep_alive && !stopping.load());
+      std::size_t bytes = out.body().size();
+      stream.expires_after(options.request_timeout);
+      auto [write_ec, written] = co_await bhttp::async_write(stream, out, asio::as_tuple(use_awaitable));
+      (void)written;
+      --in_flight;
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+      spdlog::info("access remote={} method={} path={} status={} bytes={} us={}", remote, req.method,
+                   req.path, status, bytes, micros);
+      if (write_ec || !out.keep_alive()) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  awaitable<void> accept_loop() {
+    while (!stopping.load()) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(use_awaitable));
+      if (ec) {
+        if (ec == asio::error::operation_aborted || stopping.load()) break;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true));
+      asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+    }
+  }
+
+  awaitable<void> drain() {
+    asio::steady_timer timer(ioc);
+    auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
+    while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(asio::as_tuple(use_awaitable));
+    }
+    if (in_flight.load() > 0)
+      spdlog::warn("shutdown: {} request(s) still running after the grace period", in_flight.load());
+    ioc.stop();
+  }
+
+  void begin_stop() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("shutting down: no new connections, finishing in-flight requests");
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    asio::co_spawn(ioc, drain(), asio::detached);
+  }
+};
+
+HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() {
+  impl_->workers.join();
+}
+
+uint16_t HttpServer::listen() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host == "localhost" ? "127.0.0.1"
+                                                                          : impl_->options.host,
+                                        ec);
+  if (ec) throw std::runtime_error("cannot listen: bad host '" + impl_->options.host + "'");
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + impl_->options.host + ":" +
+                             std::to_string(impl_->options.port) + ": " + ec.message());
+  return acceptor.local_endpoint().port();
+}
+
+void HttpServer::run() {
+  auto& impl = *impl_;
+  impl.signals.async_wait([&impl](const beast::error_code& ec, int) {
+    if (!ec) impl.begin_stop();
+  });
+  asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < impl.options.io_threads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& t : threads) t.join();
+  impl.workers.join();
+}
+
+void HttpServer::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace artdag::http

@@ -1,0 +1,118 @@
+#include "services/auth_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <regex>
+
+#include "crypto/hash.h"
+#include "crypto/jwt.h"
+#include "crypto/password.h"
+#include "util/error.h"
+#include "util/time.h"
+
+namespace artdag::services {
+
+namespace {
+constexpr std::size_t kMinPassword = 8;
+constexpr std::size_t kMaxPassword = 256;
+constexpr std::size_t kMaxEmail = 254;
+
+void check_password(std::string_view password) {
+  if (password.size() < kMinPassword)
+    throw ApiError::unprocessable("Password must be at least 8 characters");
+  if (password.size() > kMaxPassword)
+    throw ApiError::unprocessable("Password must be at most 256 characters");
+}
+
+std::string check_email(std::string_view email) {
+  if (email.empty()) return "";
+  static const std::regex email_re(R"(^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$)");
+  if (email.size() > kMaxEmail || !std::regex_match(email.begin(), email.end(), email_re))
+    throw ApiError::unprocessable("Email address is not valid");
+  return std::string(email);
+}
+}  // namespace
+
+AuthService::AuthService(store::Store& store, crypto::KeyStore& keys, std::string jwt_secret)
+    : store_(store),
+      keys_(keys),
+      jwt_secret_(std::move(jwt_secret)),
+      dummy_hash_(crypto::hash_password(crypto::random_token_hex(16))) {}
+
+std::string AuthService::normalize_username(std::string_view username) {
+  std::string name(username);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::regex username_re("^[a-z0-9_]{1,30}$");
+  if (!std::regex_match(name, username_re))
+    throw ApiError::unprocessable(
+        "Username must be 1-30 characters of a-z, 0-9 and underscore");
+  return name;
+}
+
+store::User AuthService::create_user(std::string_view username, std::string_view password,
+                                     std::string_view email) {
+  std::string name = normalize_username(username);
+  check_password(password);
+  std::string mail = check_email(email);
+  store::NewUser user{name, mail, crypto::hash_password(password), iso8601_utc(unix_now())};
+  auto created = store_.create_user(user);
+  if (!created) throw ApiError::conflict("Username already registered");
+  try {
+    keys_.ensure(name);
+  } catch (const std::exception& e) {
+    // The account stands; the key is made on first use (KeyStore::ensure) instead.
+    spdlog::error("could not create keys for {}: {}", name, e.what());
+  }
+  return *created;
+}
+
+IssuedToken AuthService::register_user(std::string_view username, std::string_view password,
+                                       std::string_view email) {
+  return issue(create_user(username, password, email));
+}
+
+IssuedToken AuthService::login(std::string_view username, std::string_view password) {
+  const auto fail = [] { return ApiError::unauthorized("Incorrect username or password"); };
+  if (username.empty() || username.size() > 64 || password.size() > kMaxPassword) throw fail();
+  std::string name(username);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto user = store_.find_user(name);
+  if (!user) {
+    crypto::verify_password(dummy_hash_, password);
+    throw fail();
+  }
+  if (!crypto::verify_password(user->password_hash, password)) throw fail();
+  return issue(*user);
+}
+
+IssuedToken AuthService::issue(const store::User& user) {
+  crypto::JwtClaims claims;
+  claims.sub = user.username;
+  claims.jti = crypto::random_token_hex(16);
+  claims.iat = unix_now();
+  claims.exp = claims.iat + kTokenLifetimeSeconds;
+  return {user, crypto::jwt_encode_hs256(claims, jwt_secret_), claims.exp};
+}
+
+AuthenticatedUser AuthService::authenticate(std::string_view token) {
+  auto result = crypto::jwt_decode_hs256(token, jwt_secret_, unix_now());
+  if (!result.claims) throw ApiError::unauthorized("Invalid token: " + result.error);
+  if (store_.is_token_revoked(result.claims->jti))
+    throw ApiError::unauthorized("Invalid token: token revoked");
+  auto user = store_.find_user(result.claims->sub);
+  if (!user) throw ApiError::unauthorized("Invalid token: unknown user");
+  return {*user, result.claims->jti, result.claims->exp};
+}
+
+void AuthService::logout(const AuthenticatedUser& who) {
+  store_.revoke_token(who.jti, who.expires_at);
+}
+
+void AuthService::set_password(std::string_view username, std::string_view password) {
+  std::string name = normalize_username(username);
+  check_password(password);
+  if (!store_.set_password_hash(name, crypto::hash_password(password)))
+    throw ApiError::not_found("No such user: " + name);
+}
+
+}  // namespace artdag::services

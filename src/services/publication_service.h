@@ -1,0 +1,38 @@
+#pragma once
+// The ActivityPub read side: actors, discovery documents, the outbox, the activity log
+// and objects, built from the store through activitypub/documents.
+#include <optional>
+#include <string>
+
+#include "activitypub/documents.h"
+#include "activitypub/uris.h"
+#include "crypto/key_store.h"
+#include "store/store.h"
+#include "util/json.h"
+
+namespace artdag::services {
+
+class PublicationService {
+ public:
+  PublicationService(store::Store& store, crypto::KeyStore& keys, const activitypub::Uris& uris);
+
+  store::User get_user(const std::string& username);  // 404 when absent
+  Json actor(const std::string& username);
+  std::string public_key_pem(const std::string& username);
+  // 400 malformed resource, 404 not ours or unknown user.
+  Json webfinger(const std::string& resource);
+  Json nodeinfo();
+  // The outbox collection or one of its pages; 400 for a bad query, 404 unknown user.
+  Json outbox(const std::string& username, const std::string& encoded_query);
+  // The whole log, newest first (for /activities): a page of activities.
+  std::vector<store::Activity> log_page(std::optional<int64_t> before_index, int limit);
+  Json activity(int64_t index);  // 404 when absent
+  Json object(const std::string& content_hash);  // 404 when absent
+
+ private:
+  store::Store& store_;
+  crypto::KeyStore& keys_;
+  const activitypub::Uris& uris_;
+};
+
+}  // namespace artdag::services

@@ -1,0 +1,199 @@
+#include "services/registry_service.h"
+
+#include <regex>
+#include <set>
+
+#include "activitypub/documents.h"
+#include "activitypub/ld_signature.h"
+#include "util/error.h"
+#include "util/time.h"
+
+namespace artdag::services {
+
+namespace {
+const std::vector<std::string> kAssetTypes = {"image",  "video",          "audio",   "effect",
+                                              "recipe", "infrastructure", "document"};
+
+bool has_float(const Json& value) {
+  if (value.is_number_float()) return true;
+  if (value.is_structured())
+    for (const auto& item : value)
+      if (has_float(item)) return true;
+  return false;
+}
+
+std::string field_string(const Json& body, const char* name, std::size_t max_len, bool required) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) throw ApiError::unprocessable(std::string("Field '") + name + "' is required");
+    return "";
+  }
+  if (!it->is_string())
+    throw ApiError::unprocessable(std::string("Field '") + name + "' must be a string");
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.size() > max_len)
+    throw ApiError::unprocessable(std::string("Field '") + name + "' is longer than " +
+                                  std::to_string(max_len) + " bytes");
+  return s;
+}
+}  // namespace
+
+RegistryService::RegistryService(store::Store& store, crypto::KeyStore& keys,
+                                 const activitypub::Uris& uris)
+    : store_(store), keys_(keys), uris_(uris) {}
+
+void RegistryService::validate_name(const std::string& name) {
+  static const std::regex name_re("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+  if (!std::regex_match(name, name_re))
+    throw ApiError::unprocessable(
+        "Asset name must be 1-128 characters of A-Z a-z 0-9 . _ - starting with a letter or digit");
+}
+
+void RegistryService::validate_content_hash(const std::string& hash, const char* field) {
+  static const std::regex hash_re("^[0-9a-f]{64}$");
+  if (!std::regex_match(hash, hash_re))
+    throw ApiError::unprocessable(std::string("Field '") + field +
+                                  "' must be a SHA3-256 hash: 64 lowercase hex characters");
+}
+
+AssetRegistration RegistryService::parse_registration(const Json& body, const std::string& owner) {
+  static const std::set<std::string> known = {"name",        "content_hash", "asset_type", "tags",
+                                              "description", "ipfs_cid",     "metadata"};
+  for (const auto& [key, value] : body.items())
+    if (!known.count(key)) throw ApiError::unprocessable("Unknown field '" + key + "'");
+
+  AssetRegistration r;
+  r.owner = owner;
+  r.name = field_string(body, "name", 128, true);
+  validate_name(r.name);
+  r.content_hash = field_string(body, "content_hash", 64, true);
+  validate_content_hash(r.content_hash, "content_hash");
+  r.asset_type = field_string(body, "asset_type", 32, true);
+  if (std::find(kAssetTypes.begin(), kAssetTypes.end(), r.asset_type) == kAssetTypes.end())
+    throw ApiError::unprocessable(
+        "Field 'asset_type' must be one of image, video, audio, effect, recipe, infrastructure, "
+        "document");
+  r.description = field_string(body, "description", kMaxDescription, false);
+  r.ipfs_cid = field_string(body, "ipfs_cid", 128, false);
+  static const std::regex cid_re("^[A-Za-z0-9]+$");
+  if (!r.ipfs_cid.empty() && !std::regex_match(r.ipfs_cid, cid_re))
+    throw ApiError::unprocessable("Field 'ipfs_cid' must be a CID (letters and digits)");
+
+  if (auto tags = body.find("tags"); tags != body.end() && !tags->is_null()) {
+    if (!tags->is_array()) throw ApiError::unprocessable("Field 'tags' must be a list of strings");
+    if (tags->size() > kMaxTags)
+      throw ApiError::unprocessable("At most " + std::to_string(kMaxTags) + " tags");
+    static const std::regex tag_re(R"(^[^\s#,<>"'&\x00-\x1f]+$)");
+    for (const auto& tag : *tags) {
+      if (!tag.is_string()) throw ApiError::unprocessable("Field 'tags' must be a list of strings");
+      const auto& t = tag.get_ref<const std::string&>();
+      if (t.empty() || t.size() > kMaxTagLength || !std::regex_match(t, tag_re))
+        throw ApiError::unprocessable("Each tag must be 1-64 bytes without spaces, '#', ',', quotes or <>");
+      if (std::find(r.tags.begin(), r.tags.end(), t) == r.tags.end()) r.tags.push_back(t);
+    }
+  }
+  if (auto meta = body.find("metadata"); meta != body.end() && !meta->is_null()) {
+    if (!meta->is_object()) throw ApiError::unprocessable("Field 'metadata' must be an object");
+    if (meta->dump().size() > kMaxMetadataBytes)
+      throw ApiError::unprocessable("Field 'metadata' is larger than 16 KiB");
+    r.metadata = *meta;
+  }
+  return r;
+}
+
+RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
+  if (!r.provenance.is_null() && has_float(r.provenance))
+    throw ApiError::unprocessable("Provenance must not contain fractional numbers");
+  store::NewAsset request;
+  auto& a = request.asset;
+  a.name = r.name;
+  a.content_hash = r.content_hash;
+  a.asset_type = r.asset_type;
+  a.tags = r.tags;
+  a.description = r.description;
+  a.ipfs_cid = r.ipfs_cid;
+  a.metadata_json = r.metadata.dump();
+  a.provenance_json = r.provenance.is_null() ? "" : r.provenance.dump();
+  a.l1_server = r.l1_server;
+  a.run_id = r.run_id;
+  a.owner = r.owner;
+  a.created_at = iso8601_utc(unix_now());
+
+  // Load the key before the transaction: a missing key fails fast, outside any lock.
+  crypto::RsaKey key = keys_.ensure(r.owner);
+  std::string key_id = uris_.key_id(r.owner);
+  Json signed_activity;
+  auto result = store_.create_asset_with_activity(request, "Create", [&](int64_t index) {
+    store::Asset at_index = a;
+    at_index.activity_index = index;
+    signed_activity = activitypub::sign_activity(activitypub::create_activity(uris_, at_index, index),
+                                                 key, key_id, a.created_at);
+    return to_wire(signed_activity);
+  });
+  if (auto* conflict = std::get_if<store::CreateConflict>(&result)) {
+    switch (*conflict) {
+      case store::CreateConflict::kNameTaken:
+        throw ApiError::conflict("An asset named '" + r.name + "' already exists");
+      case store::CreateConflict::kHashOwned:
+        throw ApiError::conflict("Content hash " + r.content_hash + " is already owned");
+      case store::CreateConflict::kRunRecorded:
+        throw ApiError::conflict("Run " + r.run_id + " was already recorded");
+    }
+  }
+  return {std::get<store::Asset>(result), std::move(signed_activity)};
+}
+
+store::Asset RegistryService::get_asset(const std::string& name) {
+  auto asset = store_.find_asset_by_name(name);
+  if (!asset) throw ApiError::not_found("Asset not found");
+  return *asset;
+}
+
+std::optional<store::Asset> RegistryService::find_by_hash(const std::string& content_hash) {
+  return store_.find_asset_by_hash(content_hash);
+}
+
+AssetListing RegistryService::list_assets(store::AssetQuery query) {
+  if (query.limit < 1 || query.limit > kMaxPageSize)
+    throw ApiError::unprocessable("limit must be between 1 and 100");
+  int wanted = query.limit;
+  query.limit = wanted + 1;  // one extra row tells whether another page exists
+  AssetListing listing;
+  listing.assets = store_.list_assets(query);
+  if (static_cast<int>(listing.assets.size()) > wanted) {
+    listing.assets.resize(wanted);
+    listing.next_cursor = listing.assets.back().id;
+  }
+  return listing;
+}
+
+Json RegistryService::asset_json(const store::Asset& a) const {
+  Json j{{"name", a.name},
+         {"content_hash", a.content_hash},
+         {"asset_type", a.asset_type},
+         {"tags", a.tags},
+         {"description", a.description},
+         {"owner", a.owner},
+         {"owner_actor", uris_.actor(a.owner)},
+         {"created_at", a.created_at},
+         {"object_id", uris_.object(a.content_hash)},
+         {"url", uris_.asset_page(a.name)},
+         {"like_count", a.like_count},
+         {"announce_count", a.announce_count}};
+  j["ipfs_cid"] = a.ipfs_cid.empty() ? Json(nullptr) : Json(a.ipfs_cid);
+  j["metadata"] = a.metadata_json.empty() ? Json::object() : Json::parse(a.metadata_json, nullptr, false);
+  if (j["metadata"].is_discarded()) j["metadata"] = Json::object();
+  if (a.activity_index >= 0) {
+    j["activity_index"] = a.activity_index;
+    j["activity_id"] = uris_.activity(a.activity_index);
+  }
+  if (!a.provenance_json.empty()) {
+    Json p = Json::parse(a.provenance_json, nullptr, false);
+    j["provenance"] = p.is_discarded() ? Json(nullptr) : p;
+  } else {
+    j["provenance"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace artdag::services

@@ -1,0 +1,14 @@
+#include "services/services.h"
+
+namespace artdag::services {
+
+Services::Services(Config cfg, std::unique_ptr<store::Store> st)
+    : config(std::move(cfg)),
+      store(std::move(st)),
+      keys(config.keys_dir()),
+      uris(config.base_url, config.domain),
+      auth(*store, keys, config.jwt_secret),
+      registry(*store, keys, uris),
+      publication(*store, keys, uris) {}
+
+}  // namespace artdag::services

@@ -1,0 +1,19 @@
+#pragma once
+// URL helpers on top of Boost.URL (kept out of headers so few files pay for it).
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace artdag {
+
+// Normalises an absolute http(s) URL used as a server identity (base URL, L1 server):
+// lower-case scheme and host, default port dropped, no trailing slash, no query/fragment/
+// userinfo. nullopt when it is not such a URL.
+std::optional<std::string> normalize_server_url(std::string_view url);
+
+// Percent-encodes one path segment (everything but unreserved characters).
+std::string encode_path_segment(std::string_view segment);
+// Percent-encodes a query parameter value.
+std::string encode_query_value(std::string_view value);
+
+}  // namespace artdag

@@ -1,0 +1,167 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+
+#include "util/url.h"
+
+namespace artdag {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](const char* name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(Config, DefaultsFollowDesign) {
+  Config c = load_config(env_of({{"HOME", "/home/x"}}));
+  EXPECT_EQ(c.domain, "artdag.rose-ash.com");
+  EXPECT_EQ(c.base_url, "https://artdag.rose-ash.com");
+  EXPECT_EQ(c.instance_user, "giles");
+  EXPECT_EQ(c.data_dir, std::filesystem::path("/home/x/.artdag/l2"));
+  EXPECT_FALSE(c.uses_postgresql());
+  EXPECT_EQ(c.store_location(), "/home/x/.artdag/l2/l2.db");
+  ASSERT_EQ(c.l1_servers.size(), 1u);
+  EXPECT_EQ(c.l1_servers[0], "https://celery-artdag.rose-ash.com");
+  EXPECT_EQ(c.host, "0.0.0.0");
+  EXPECT_EQ(c.port, 8200);
+  EXPECT_TRUE(c.allow_private_networks.empty());
+}
+
+TEST(Config, ReadsEveryVariable) {
+  Config c = load_config(env_of({{"ARTDAG_DOMAIN", "Example.ORG"},
+                                 {"ARTDAG_BASE_URL", "http://127.0.0.1:8123/"},
+                                 {"ARTDAG_USER", "alice"},
+                                 {"ARTDAG_DATA", "/tmp/d"},
+                                 {"DATABASE_URL", "postgresql://u:secret@db:5432/artdag"},
+                                 {"L1_SERVERS", " https://A.example.com/ ,https://b.example.com:8443,"},
+                                 {"PORT", "9000"},
+                                 {"HOST", "127.0.0.1"},
+                                 {"ARTDAG_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/8,::1/128"}}));
+  EXPECT_EQ(c.domain, "example.org");
+  EXPECT_EQ(c.base_url, "http://127.0.0.1:8123");
+  EXPECT_EQ(c.instance_user, "alice");
+  EXPECT_EQ(c.data_dir, std::filesystem::path("/tmp/d"));
+  EXPECT_TRUE(c.uses_postgresql());
+  EXPECT_EQ(c.database_url_for_logs(), "postgresql://u:***@db:5432/artdag");
+  EXPECT_EQ(c.l1_servers, (std::vector<std::string>{"https://a.example.com",
+                                                    "https://b.example.com:8443"}));
+  EXPECT_EQ(c.port, 9000);
+  EXPECT_EQ(c.host, "127.0.0.1");
+  ASSERT_EQ(c.allow_private_networks.size(), 2u);
+  EXPECT_TRUE(c.allow_private_networks[0].contains(*parse_ip("127.0.0.5")));
+}
+
+TEST(Config, BaseUrlDefaultsToDomain) {
+  Config c = load_config(env_of({{"ARTDAG_DOMAIN", "l2.example"}, {"ARTDAG_DATA", "/d"}}));
+  EXPECT_EQ(c.base_url, "https://l2.example");
+}
+
+TEST(Config, FlagsWinOverEnvironment) {
+  ConfigOverrides o;
+  o.port = 7000;
+  o.host = "127.0.0.1";
+  o.data_dir = "/flag";
+  o.user = "bob";
+  Config c = load_config(env_of({{"PORT", "9000"}, {"ARTDAG_DATA", "/env"}, {"ARTDAG_USER", "x"}}), o);
+  EXPECT_EQ(c.port, 7000);
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.data_dir, std::filesystem::path("/flag"));
+  EXPECT_EQ(c.instance_user, "bob");
+}
+
+TEST(Config, BadSettingsFailWithOneClearLine) {
+  const std::map<std::string, std::string> bad[] = {
+      {{"ARTDAG_BASE_URL", "not a url"}},
+      {{"ARTDAG_BASE_URL", "ftp://x.example"}},
+      {{"ARTDAG_BASE_URL", "https://x.example/sub/path"}},
+      {{"ARTDAG_DOMAIN", "bad domain!"}},
+      {{"ARTDAG_USER", "Bad-User"}},
+      {{"DATABASE_URL", "mysql://x"}},
+      {{"L1_SERVERS", "https://ok.example,notaurl"}},
+      {{"PORT", "0"}},
+      {{"PORT", "70000"}},
+      {{"PORT", "80a"}},
+      {{"HOST", "not-an-ip"}},
+      {{"ARTDAG_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/33"}},
+      {{"ARTDAG_ALLOW_PRIVATE_NETWORKS", "localhost"}},
+  };
+  for (const auto& env : bad) {
+    auto with_data = env;
+    with_data.emplace("ARTDAG_DATA", "/d");
+    try {
+      load_config(env_of(with_data));
+      ADD_FAILURE() << "accepted " << env.begin()->first << "=" << env.begin()->second;
+    } catch (const ConfigError& e) {
+      std::string msg = e.what();
+      EXPECT_NE(msg.find(env.begin()->first), std::string::npos) << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos);
+    }
+  }
+}
+
+TEST(Config, NormalizesServerUrls) {
+  EXPECT_EQ(normalize_server_url("HTTPS://Host.Example:443/"), "https://host.example");
+  EXPECT_EQ(normalize_server_url("http://host:80"), "http://host");
+  EXPECT_EQ(normalize_server_url("http://host:8080/l1/"), "http://host:8080/l1");
+  EXPECT_FALSE(normalize_server_url("https://user:pw@host"));
+  EXPECT_FALSE(normalize_server_url("https://host/?q=1"));
+  EXPECT_FALSE(normalize_server_url("javascript:alert(1)"));
+  EXPECT_FALSE(normalize_server_url("/relative"));
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/artdag-config-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(JwtSecret, PrefersEnvironmentThenDockerSecretThenGenerated) {
+  TempDir dir;
+  auto docker = dir.path() / "docker_secret";
+  auto r1 = resolve_jwt_secret(env_of({{"JWT_SECRET", "0123456789abcdef0123"}}), dir.path(), docker);
+  EXPECT_EQ(r1.secret, "0123456789abcdef0123");
+  EXPECT_EQ(r1.origin, "JWT_SECRET");
+
+  std::ofstream(docker) << "from-docker-secret-file\n";
+  auto r2 = resolve_jwt_secret(env_of({}), dir.path(), docker);
+  EXPECT_EQ(r2.secret, "from-docker-secret-file");
+  std::filesystem::remove(docker);
+
+  auto r3 = resolve_jwt_secret(env_of({}), dir.path(), docker);
+  EXPECT_EQ(r3.origin, "generated");
+  EXPECT_EQ(r3.secret.size(), 64u);
+  struct stat st {};
+  ASSERT_EQ(stat((dir.path() / "jwt_secret").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  auto r4 = resolve_jwt_secret(env_of({}), dir.path(), docker);
+  EXPECT_EQ(r4.secret, r3.secret) << "the generated secret persists across restarts";
+}
+
+TEST(JwtSecret, RejectsShortSecrets) {
+  TempDir dir;
+  EXPECT_THROW(resolve_jwt_secret(env_of({{"JWT_SECRET", "short"}}), dir.path(), dir.path() / "x"),
+               ConfigError);
+}
+
+TEST(DataDir, UnwritableDirectoryIsAnError) {
+  Config c;
+  c.data_dir = "/proc/artdag-cannot-exist";
+  EXPECT_THROW(prepare_data_dir(c), ConfigError);
+}
+
+}  // namespace
+}  // namespace artdag
