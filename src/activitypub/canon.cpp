@@ -22,56 +22,79 @@ void append_unicode_escape(std::string& out, uint32_t code_unit) {
 // truncated sequences.
 uint32_t next_code_point(std::string_view text, std::size_t& i) {
   const auto lead = static_cast<uint8_t>(text[i]);
-  std::size_t length;
-  uint32_t code_point;
-  uint32_t minimum;
   if (lead < 0x80) {
     ++i;
     return lead;
-  } else if ((lead & 0xe0) == 0xc0) {
-    length = 2, code_point = lead & 0x1f, minimum = 0x80;
+  }
+  std::size_t length = 0;
+  uint32_t code_point = 0;
+  uint32_t minimum = 0;  // the smallest value that needs this many bytes
+  if ((lead & 0xe0) == 0xc0) {
+    length = 2;
+    code_point = lead & 0x1f;
+    minimum = 0x80;
   } else if ((lead & 0xf0) == 0xe0) {
-    length = 3, code_point = lead & 0x0f, minimum = 0x800;
+    length = 3;
+    code_point = lead & 0x0f;
+    minimum = 0x800;
   } else if ((lead & 0xf8) == 0xf0) {
-    length = 4, code_point = lead & 0x07, minimum = 0x10000;
+    length = 4;
+    code_point = lead & 0x07;
+    minimum = 0x10000;
   } else {
     throw std::invalid_argument("canonical_json: string is not valid UTF-8");
   }
-  if (i + length > text.size()) throw std::invalid_argument("canonical_json: truncated UTF-8 sequence");
+  if (i + length > text.size())
+    throw std::invalid_argument("canonical_json: truncated UTF-8 sequence");
   for (std::size_t k = 1; k < length; ++k) {
     const auto continuation = static_cast<uint8_t>(text[i + k]);
     if ((continuation & 0xc0) != 0x80)
       throw std::invalid_argument("canonical_json: string is not valid UTF-8");
     code_point = code_point << 6 | (continuation & 0x3f);
   }
-  if (code_point < minimum || code_point > 0x10ffff || (code_point >= 0xd800 && code_point <= 0xdfff))
+  if (code_point < minimum || code_point > 0x10ffff ||
+      (code_point >= 0xd800 && code_point <= 0xdfff))
     throw std::invalid_argument("canonical_json: string is not valid UTF-8");
   i += length;
   return code_point;
+}
+
+// Python's two-character escapes; nullptr for characters that have none.
+const char* short_escape(uint32_t c) {
+  switch (c) {
+    case '"':
+      return "\\\"";
+    case '\\':
+      return "\\\\";
+    case '\b':
+      return "\\b";
+    case '\f':
+      return "\\f";
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    default:
+      return nullptr;
+  }
 }
 
 void append_string(std::string& out, std::string_view text) {
   out += '"';
   for (std::size_t i = 0; i < text.size();) {
     const uint32_t c = next_code_point(text, i);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c >= 0x20 && c <= 0x7e) {
-          out += static_cast<char>(c);  // printable ASCII, "/" included, goes out as is
-        } else if (c < 0x10000) {
-          append_unicode_escape(out, c);  // control characters, DEL and the rest of the BMP
-        } else {
-          const uint32_t offset = c - 0x10000;  // astral: a UTF-16 surrogate pair
-          append_unicode_escape(out, 0xd800 | offset >> 10);
-          append_unicode_escape(out, 0xdc00 | (offset & 0x3ff));
-        }
+    if (const char* escape = short_escape(c)) {
+      out += escape;
+    } else if (c >= 0x20 && c <= 0x7e) {
+      out += static_cast<char>(c);  // printable ASCII, "/" included, goes out as is
+    } else if (c < 0x10000) {
+      append_unicode_escape(out, c);  // other control characters, DEL, the rest of the BMP
+    } else {
+      const uint32_t offset = c - 0x10000;  // astral: a UTF-16 surrogate pair
+      append_unicode_escape(out, 0xd800 | offset >> 10);
+      append_unicode_escape(out, 0xdc00 | (offset & 0x3ff));
     }
   }
   out += '"';
@@ -79,11 +102,21 @@ void append_string(std::string& out, std::string_view text) {
 
 void append_value(std::string& out, const Json& value) {
   switch (value.type()) {
-    case Json::value_t::null: out += "null"; break;
-    case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; break;
-    case Json::value_t::number_integer: out += std::to_string(value.get<int64_t>()); break;
-    case Json::value_t::number_unsigned: out += std::to_string(value.get<uint64_t>()); break;
-    case Json::value_t::string: append_string(out, value.get_ref<const std::string&>()); break;
+    case Json::value_t::null:
+      out += "null";
+      break;
+    case Json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      break;
+    case Json::value_t::number_integer:
+      out += std::to_string(value.get<int64_t>());
+      break;
+    case Json::value_t::number_unsigned:
+      out += std::to_string(value.get<uint64_t>());
+      break;
+    case Json::value_t::string:
+      append_string(out, value.get_ref<const std::string&>());
+      break;
     case Json::value_t::array: {
       out += '[';
       bool first = true;

@@ -107,6 +107,7 @@ SignedHeaders sign_request(std::string_view method, std::string_view url,
 inline constexpr int64_t kMaxSignatureAgeSeconds = 12 * 3600;
 inline constexpr int64_t kMaxSignatureFutureSeconds = 3600;
 
+// Borrows everything: the strings and whatever `headers` reads must outlive the call.
 struct IncomingRequest {
   std::string_view method;  // as received ("POST")
   std::string_view target;  // the request-target as received: path and query

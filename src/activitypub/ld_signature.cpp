@@ -17,7 +17,9 @@ Json without_signature(Json activity) {
   return activity;
 }
 
-ClaimVerification invalid(std::string reason) { return {false, std::move(reason)}; }
+ClaimVerification invalid(std::string reason) {
+  return {false, std::move(reason)};
+}
 
 const std::string* string_member(const Json& object, const char* name) {
   auto it = object.find(name);

@@ -34,8 +34,8 @@ std::string encode_base64_with(const char* alphabet, std::string_view bytes, boo
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t group = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1]) << 8 |
-                     static_cast<uint8_t>(bytes[i + 2]);
+    uint32_t group = static_cast<uint8_t>(bytes[i]) << 16 |
+                     static_cast<uint8_t>(bytes[i + 1]) << 8 | static_cast<uint8_t>(bytes[i + 2]);
     out += alphabet[group >> 18 & 63];
     out += alphabet[group >> 12 & 63];
     out += alphabet[group >> 6 & 63];
@@ -92,9 +92,13 @@ std::optional<std::string> decode_unpadded(const std::array<int8_t, 256>& table,
 
 }  // namespace
 
-std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
+std::string sha256(std::string_view data) {
+  return digest(EVP_sha256(), data);
+}
 
-std::string sha3_256_hex(std::string_view data) { return hex_encode(digest(EVP_sha3_256(), data)); }
+std::string sha3_256_hex(std::string_view data) {
+  return hex_encode(digest(EVP_sha3_256(), data));
+}
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   // Fetched once: EVP_MAC objects are immutable and may be shared between threads.
@@ -125,7 +129,9 @@ std::string random_bytes(std::size_t n) {
   return out;
 }
 
-std::string random_token_hex(std::size_t n_bytes) { return hex_encode(random_bytes(n_bytes)); }
+std::string random_token_hex(std::size_t n_bytes) {
+  return hex_encode(random_bytes(n_bytes));
+}
 
 std::string hex_encode(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -17,7 +17,9 @@ constexpr char kUnsupportedAlg[] = "unsupported alg";
 constexpr char kBadSignature[] = "bad signature";
 constexpr char kExpired[] = "token expired";
 
-JwtResult failure(const char* reason) { return JwtResult{std::nullopt, reason}; }
+JwtResult failure(const char* reason) {
+  return JwtResult{std::nullopt, reason};
+}
 
 std::string signature_for(std::string_view signing_input, std::string_view secret) {
   return hmac_sha256(secret, signing_input);
@@ -55,8 +57,10 @@ std::optional<std::string> string_claim(const Json& payload, const char* name) {
 std::string jwt_encode_hs256(const JwtClaims& claims, std::string_view secret) {
   if (secret.empty()) throw std::invalid_argument("JWT secret must not be empty");
   const Json header = {{"alg", "HS256"}, {"typ", "JWT"}};
-  const Json payload = {{"sub", claims.sub}, {"jti", claims.jti}, {"iat", claims.iat}, {"exp", claims.exp}};
-  std::string signing_input = base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
+  const Json payload = {
+      {"sub", claims.sub}, {"jti", claims.jti}, {"iat", claims.iat}, {"exp", claims.exp}};
+  std::string signing_input =
+      base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
   std::string signature = base64url_encode(signature_for(signing_input, secret));
   return signing_input + "." + signature;
 }
@@ -69,7 +73,8 @@ JwtResult jwt_decode_hs256(std::string_view token, std::string_view secret, int6
   const auto first_dot = token.find('.');
   if (first_dot == std::string_view::npos) return failure(kMalformed);
   const auto second_dot = token.find('.', first_dot + 1);
-  if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos)
+  if (second_dot == std::string_view::npos ||
+      token.find('.', second_dot + 1) != std::string_view::npos)
     return failure(kMalformed);
   const std::string_view header_segment = token.substr(0, first_dot);
   const std::string_view payload_segment = token.substr(first_dot + 1, second_dot - first_dot - 1);

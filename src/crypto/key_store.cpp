@@ -63,11 +63,13 @@ void ensure_private_directory(const fs::path& dir) {
   if (dir.has_parent_path()) {
     std::error_code error;
     fs::create_directories(dir.parent_path(), error);
-    if (error) throw CryptoError("cannot create " + dir.parent_path().string() + ": " + error.message());
+    if (error)
+      throw CryptoError("cannot create " + dir.parent_path().string() + ": " + error.message());
   }
   if (::mkdir(dir.c_str(), kDirMode) != 0 && errno != EEXIST)
     throw_io_error("cannot create key directory", dir, errno);
-  if (!fs::is_directory(dir)) throw CryptoError("key directory " + dir.string() + " is not a directory");
+  if (!fs::is_directory(dir))
+    throw CryptoError("key directory " + dir.string() + " is not a directory");
 }
 
 void write_all(int fd, const std::string& contents, const fs::path& path) {
@@ -90,8 +92,8 @@ void write_all(int fd, const std::string& contents, const fs::path& path) {
 //    the same moment) never sees a half-written key.
 // Returns false if `path` exists already; on any other failure cleans up and throws.
 bool write_new_file(const fs::path& path, const std::string& contents, mode_t mode) {
-  const fs::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp-" +
-                                                   random_token_hex(8));
+  const fs::path temporary =
+      path.parent_path() / ("." + path.filename().string() + ".tmp-" + random_token_hex(8));
   {
     FileDescriptor fd{::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)};
     if (fd.get() < 0) throw_io_error("cannot create", temporary, errno);
@@ -130,7 +132,8 @@ std::string read_private_key_file(const fs::path& path) {
   // Checked on the open descriptor, so the file judged is the file read.
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) throw_io_error("cannot stat private key", path, errno);
-  if (!S_ISREG(info.st_mode)) throw CryptoError("private key " + path.string() + " is not a regular file");
+  if (!S_ISREG(info.st_mode))
+    throw CryptoError("private key " + path.string() + " is not a regular file");
   if ((info.st_mode & 077) != 0)
     throw CryptoError("refusing to load private key " + path.string() + ": mode " +
                       octal_mode(info.st_mode) +
@@ -145,7 +148,8 @@ std::string read_private_key_file(const fs::path& path) {
     }
     if (n == 0) break;
     contents.append(buffer, static_cast<std::size_t>(n));
-    if (contents.size() > 64 * 1024) throw CryptoError("private key " + path.string() + " is too large");
+    if (contents.size() > 64 * 1024)
+      throw CryptoError("private key " + path.string() + " is too large");
   }
   return contents;
 }

@@ -1,11 +1,9 @@
 #include "crypto/rsa_key.h"
 
-#include <openssl/core_names.h>
 #include <openssl/decoder.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
-
 
 #include "crypto/openssl_util.h"
 
@@ -23,11 +21,12 @@ using DecoderCtxPtr =
 
 // Decodes PEM text holding an RSA key in any of the structures OpenSSL knows for the
 // selection (PKCS#8 / traditional PKCS#1 for private keys, SubjectPublicKeyInfo / PKCS#1 for
-// public ones). Encrypted keys are refused rather than prompting on a terminal.
+// public ones). No passphrase source is given to the decoder, so an encrypted key fails
+// to decode instead of prompting on a terminal.
 detail::PkeyPtr decode_rsa_pem(std::string_view pem, int selection, const char* what) {
   EVP_PKEY* raw = nullptr;
-  DecoderCtxPtr decoder{OSSL_DECODER_CTX_new_for_pkey(&raw, "PEM", nullptr, "RSA", selection,
-                                                      nullptr, nullptr)};
+  DecoderCtxPtr decoder{
+      OSSL_DECODER_CTX_new_for_pkey(&raw, "PEM", nullptr, "RSA", selection, nullptr, nullptr)};
   if (!decoder) detail::throw_openssl_error(std::string("cannot set up decoder for ") + what);
   auto* data = reinterpret_cast<const unsigned char*>(pem.data());
   std::size_t remaining = pem.size();
@@ -66,23 +65,28 @@ RsaKey RsaKey::generate(int bits) {
       EVP_PKEY_CTX_set_rsa_keygen_bits(context.get(), bits) <= 0)
     detail::throw_openssl_error("cannot set up RSA key generation");
   EVP_PKEY* raw = nullptr;
-  if (EVP_PKEY_generate(context.get(), &raw) <= 0) detail::throw_openssl_error("RSA key generation failed");
+  if (EVP_PKEY_generate(context.get(), &raw) <= 0)
+    detail::throw_openssl_error("RSA key generation failed");
   return RsaKey(std::make_shared<Impl>(Impl{detail::PkeyPtr{raw}, true}));
 }
 
 RsaKey RsaKey::from_private_pem(std::string_view pem) {
-  auto pkey = decode_rsa_pem(pem, OSSL_KEYMGMT_SELECT_KEYPAIR, "RSA private key");
+  auto pkey = decode_rsa_pem(pem, EVP_PKEY_KEYPAIR, "RSA private key");
   return RsaKey(std::make_shared<Impl>(Impl{std::move(pkey), true}));
 }
 
 RsaKey RsaKey::from_public_pem(std::string_view pem) {
-  auto pkey = decode_rsa_pem(pem, OSSL_KEYMGMT_SELECT_PUBLIC_KEY, "RSA public key");
+  auto pkey = decode_rsa_pem(pem, EVP_PKEY_PUBLIC_KEY, "RSA public key");
   return RsaKey(std::make_shared<Impl>(Impl{std::move(pkey), false}));
 }
 
-bool RsaKey::has_private() const { return impl_->has_private; }
+bool RsaKey::has_private() const {
+  return impl_->has_private;
+}
 
-int RsaKey::bits() const { return EVP_PKEY_get_bits(impl_->pkey.get()); }
+int RsaKey::bits() const {
+  return EVP_PKEY_get_bits(impl_->pkey.get());
+}
 
 std::string RsaKey::private_pem() const {
   if (!impl_->has_private) throw CryptoError("this RSA key has no private half");
@@ -105,8 +109,8 @@ std::string RsaKey::sign_sha256(std::string_view data) const {
   if (!impl_->has_private) throw CryptoError("cannot sign with a public-only RSA key");
   detail::MdCtxPtr context{EVP_MD_CTX_new()};
   EVP_PKEY_CTX* key_context = nullptr;  // owned by `context`
-  if (!context ||
-      EVP_DigestSignInit(context.get(), &key_context, EVP_sha256(), nullptr, impl_->pkey.get()) != 1)
+  if (!context || EVP_DigestSignInit(context.get(), &key_context, EVP_sha256(), nullptr,
+                                     impl_->pkey.get()) != 1)
     detail::throw_openssl_error("cannot set up RSA signing");
   use_pkcs1_sha256(key_context);
   std::string signature(static_cast<std::size_t>(EVP_PKEY_get_size(impl_->pkey.get())), '\0');
@@ -126,9 +130,9 @@ bool RsaKey::verify_sha256(std::string_view data, std::string_view signature) co
                                        impl_->pkey.get()) != 1)
     detail::throw_openssl_error("cannot set up RSA verification");
   use_pkcs1_sha256(key_context);
-  int result = EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                                signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                                data.size());
+  int result = EVP_DigestVerify(
+      context.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+      reinterpret_cast<const unsigned char*>(data.data()), data.size());
   // A mismatch is an answer, not an error: clear what OpenSSL queued about it.
   if (result != 1) detail::drain_openssl_errors();
   return result == 1;

@@ -50,12 +50,13 @@ struct Activity {
   std::string published;
 };
 
+// Initialised members, so designated initialisers ({.owner = "x"}) compile warning-free.
 struct AssetQuery {
-  std::optional<std::string> owner;
-  std::optional<std::string> asset_type;
-  std::optional<std::string> tag;
-  std::optional<int64_t> before_id;  // keyset cursor: only assets with id < before_id
-  int limit = 20;
+  std::optional<std::string> owner{};  // username, case-insensitive
+  std::optional<std::string> asset_type{};
+  std::optional<std::string> tag{};
+  std::optional<int64_t> before_id{};  // keyset cursor: only assets with id < before_id
+  int limit = 20;                      // the store caps it at 1000; <= 0 gives no rows
 };
 
 struct Stats {

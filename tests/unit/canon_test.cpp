@@ -1,10 +1,9 @@
 #include "activitypub/canon.h"
 
 #include <gtest/gtest.h>
-
-#include <cstdint>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -24,7 +23,8 @@ namespace fs = std::filesystem;
 //   json.dumps(x, sort_keys=True, separators=(",", ":"))
 
 TEST(Canon, SortsKeysAtEveryLevelWithoutWhitespace) {
-  const Json value = Json::parse(R"({"b": {"z": 1, "a": [3, {"y": null, "x": true}]}, "a": false})");
+  const Json value =
+      Json::parse(R"({"b": {"z": 1, "a": [3, {"y": null, "x": true}]}, "a": false})");
   EXPECT_EQ(canonical_json(value), R"({"a":false,"b":{"a":[3,{"x":true,"y":null}],"z":1}})");
 }
 
@@ -72,13 +72,14 @@ TEST(Canon, RefusesBinaryValues) {
 
 TEST(Canon, ShortEscapesAndControlCharacters) {
   const std::string all_controls("\x00\x01\x08\x09\x0a\x0b\x0c\x0d\x1f\x20\x7e", 11);
-  EXPECT_EQ(canonical_json(Json(all_controls)),
-            R"("\u0000\u0001\b\t\n\u000b\f\r\u001f ~")");
+  EXPECT_EQ(canonical_json(Json(all_controls)), R"("\u0000\u0001\b\t\n\u000b\f\r\u001f ~")");
   EXPECT_EQ(canonical_json(Json("\"\\")), R"("\"\\")");
 }
 
 TEST(Canon, EscapesDelAsPythonDoes) {
-  EXPECT_EQ(canonical_json(Json("a\x7f" "b")), R"("a\u007fb")");
+  EXPECT_EQ(canonical_json(Json("a\x7f"
+                                "b")),
+            R"("a\u007fb")");
 }
 
 TEST(Canon, LeavesSlashAlone) {
@@ -114,8 +115,8 @@ TEST(Canon, SortsKeysByCodePointIncludingAstral) {
   value["\u00e9"] = 8;
   value["a"] = 9;
   value[""] = 10;
-  EXPECT_EQ(canonical_json(value),
-            R"({"":10,"\u0000":5,"B":6,"_":7,"a":9,"z":1,"\u00e9":8,"\ue000":2,"\uffff":3,"\ud83c\udfa8":4})");
+  EXPECT_EQ(canonical_json(value), R"({"":10,"\u0000":5,"B":6,"_":7,"a":9,"z":1,)"
+                                   R"("\u00e9":8,"\ue000":2,"\uffff":3,"\ud83c\udfa8":4})");
 }
 
 TEST(Canon, EscapesKeysLikeValues) {
@@ -168,12 +169,18 @@ class RandomJson {
 
   Json value(int depth) {
     switch (pick(depth > 0 ? 8 : 6)) {
-      case 0: return nullptr;
-      case 1: return pick(2) == 0;
-      case 2: return static_cast<int64_t>(rng_());  // signed, any size
-      case 3: return std::uniform_int_distribution<uint64_t>()(rng_);
-      case 4: return static_cast<int64_t>(pick(2000)) - 1000;
-      case 5: return text();
+      case 0:
+        return nullptr;
+      case 1:
+        return pick(2) == 0;
+      case 2:
+        return static_cast<int64_t>(rng_());  // signed, any size
+      case 3:
+        return std::uniform_int_distribution<uint64_t>()(rng_);
+      case 4:
+        return static_cast<int64_t>(pick(2000)) - 1000;
+      case 5:
+        return text();
       case 6: {
         Json array = Json::array();
         for (int i = pick(5); i > 0; --i) array.push_back(value(depth - 1));
@@ -190,15 +197,19 @@ class RandomJson {
   std::string text() {
     // Code points chosen to hit every escaping rule and the UTF-8 length boundaries.
     static const uint32_t kInteresting[] = {
-        0x00,   0x01,   0x08,   0x09,   0x0a,   0x0c,   0x0d,    0x1f,    0x20,    0x22,
-        0x2f,   0x5c,   0x7e,   0x7f,   0x80,   0xe9,   0x7ff,   0x800,   0x2014,  0x65e5,
+        0x00,   0x01,   0x08,   0x09,   0x0a,    0x0c,    0x0d,     0x1f,     0x20,   0x22,
+        0x2f,   0x5c,   0x7e,   0x7f,   0x80,    0xe9,    0x7ff,    0x800,    0x2014, 0x65e5,
         0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x1f3a8, 0x10fffd, 0x10ffff,
     };
     std::string out;
     for (int i = pick(8); i > 0; --i) {
       switch (pick(3)) {
-        case 0: append_utf8(out, 0x20 + pick(0x5f)); break;  // printable ASCII
-        case 1: append_utf8(out, kInteresting[pick(std::size(kInteresting))]); break;
+        case 0:
+          append_utf8(out, 0x20 + pick(0x5f));
+          break;  // printable ASCII
+        case 1:
+          append_utf8(out, kInteresting[pick(std::size(kInteresting))]);
+          break;
         default: {
           uint32_t cp = static_cast<uint32_t>(pick(0x110000));
           if (cp >= 0xd800 && cp <= 0xdfff) cp = 0x41;  // surrogates are not characters
@@ -217,15 +228,17 @@ class RandomJson {
 std::vector<std::string> run_python_canon(const std::vector<Json>& values) {
   const fs::path dir = fs::temp_directory_path() / ("artdag-canon-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  const fs::path input = dir / "input.jsonl", output = dir / "output.txt", script = dir / "canon.py";
+  const fs::path input = dir / "input.jsonl", output = dir / "output.txt",
+                 script = dir / "canon.py";
   {
     std::ofstream in(input, std::ios::binary);
     // ASCII-only input (nlohmann's ensure_ascii), so Python reads exactly these values.
     for (const Json& value : values) in << value.dump(-1, ' ', true) << '\n';
-    std::ofstream(script) << "import json, sys\n"
-                             "for line in open(sys.argv[1], encoding='ascii'):\n"
-                             "    value = json.loads(line)\n"
-                             "    print(json.dumps(value, sort_keys=True, separators=(',', ':')))\n";
+    std::ofstream(script)
+        << "import json, sys\n"
+           "for line in open(sys.argv[1], encoding='ascii'):\n"
+           "    value = json.loads(line)\n"
+           "    print(json.dumps(value, sort_keys=True, separators=(',', ':')))\n";
   }
   const std::string command = "python3 " + script.string() + " " + input.string() + " > " +
                               output.string() + " 2>/dev/null";
@@ -242,10 +255,11 @@ std::vector<std::string> run_python_canon(const std::vector<Json>& values) {
 TEST(Canon, MatchesPythonOnHandPickedAndRandomDocuments) {
   std::vector<Json> values = {
       Json::parse(R"({"b": {"z": 1, "a": [3, {"y": null, "x": true}]}, "a": false})"),
-      Json(std::string("\x00\x01\x08\x09\x0a\x0b\x0c\x0d\x1f\x20\x7e\x7f\x80", 13)),
+      Json(std::string("\x00\x01\x08\x09\x0a\x0b\x0c\x0d\x1f\x20\x7e\x7f", 12) + "\u0080"),
       Json("\"\\/"),
       Json("Caf\u00e9 \u2014 \u65e5\u672c \U0001F3A8 \U0010FFFF \uffff \ue000"),
-      Json::parse(R"({"z":1,"\ue000":2,"\uffff":3,"\ud83c\udfa8":4,"\u0000":5,"B":6,"_":7,"\u00e9":8,"a":9,"":10})"),
+      Json::parse(R"({"z":1,"\ue000":2,"\uffff":3,"\ud83c\udfa8":4,)"
+                  R"("\u0000":5,"B":6,"_":7,"\u00e9":8,"a":9,"":10})"),
       Json::parse("[{},[],\"\",0,9223372036854775807,-9223372036854775808,18446744073709551615]"),
   };
   RandomJson random(20260115);

@@ -1,14 +1,16 @@
-#include "crypto/hash.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
+#include "crypto/hash.h"
+
 namespace artdag::crypto {
 namespace {
 
-std::string hex(std::string_view bytes) { return hex_encode(bytes); }
+std::string hex(std::string_view bytes) {
+  return hex_encode(bytes);
+}
 
 TEST(CryptoHash, Sha256KnownAnswers) {
   // FIPS 180-2 examples.
@@ -22,7 +24,8 @@ TEST(CryptoHash, Sha256KnownAnswers) {
 TEST(CryptoHash, Sha3_256KnownAnswers) {
   // FIPS 202 examples.
   EXPECT_EQ(sha3_256_hex(""), "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
-  EXPECT_EQ(sha3_256_hex("abc"), "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532");
+  EXPECT_EQ(sha3_256_hex("abc"),
+            "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532");
 }
 
 TEST(CryptoHash, Sha256HandlesEmbeddedNul) {
@@ -64,8 +67,13 @@ TEST(CryptoHash, RandomTokenHex) {
 
 TEST(CryptoHash, Base64Rfc4648Vectors) {
   const std::pair<const char*, const char*> vectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(base64_encode(plain), encoded);
@@ -104,20 +112,20 @@ TEST(CryptoHash, Base64RoundTripsEveryByteAndLength) {
 
 TEST(CryptoHash, Base64RejectsInvalidInput) {
   const char* invalid[] = {
-      "Zg",         // padding missing
-      "Zg=",        // incomplete quartet
-      "Z===",       // too much padding
-      "====",       // nothing but padding
-      "Zg==Zg==",   // padding in the middle
-      "Zm9v=",      // padding after a full quartet
-      "Zm9v\n",     // whitespace
-      "Zm 9v",      // whitespace
-      " Zm9v",      // whitespace
-      "Zm9*",       // outside the alphabet
-      "Zm9-",       // URL alphabet
-      "Zh==",       // unused bits not zero (non-canonical)
-      "Zm9=",       // unused bits not zero (non-canonical)
-      "Zm8",        // unpadded
+      "Zg",        // padding missing
+      "Zg=",       // incomplete quartet
+      "Z===",      // too much padding
+      "====",      // nothing but padding
+      "Zg==Zg==",  // padding in the middle
+      "Zm9v=",     // padding after a full quartet
+      "Zm9v\n",    // whitespace
+      "Zm 9v",     // whitespace
+      " Zm9v",     // whitespace
+      "Zm9*",      // outside the alphabet
+      "Zm9-",      // URL alphabet
+      "Zh==",      // unused bits not zero (non-canonical)
+      "Zm9=",      // unused bits not zero (non-canonical)
+      "Zm8",       // unpadded
   };
   for (const char* text : invalid) EXPECT_FALSE(base64_decode(text)) << text;
   EXPECT_FALSE(base64_decode(std::string("Zm9v\0\0\0\0", 8)));

@@ -379,7 +379,8 @@ TEST(HttpSignatureRoundTrip, SignedPostVerifies) {
   EXPECT_FALSE(v.without_query);
 
   // Same request with another body: the digest no longer matches.
-  IncomingRequest tampered{"POST", "/users/bob/inbox?x=1", lookup_in(fields), body + " "};
+  const std::string tampered_body = body + " ";
+  IncomingRequest tampered{"POST", "/users/bob/inbox?x=1", lookup_in(fields), tampered_body};
   EXPECT_EQ(check_incoming(tampered, now).error, "digest mismatch");
 }
 

@@ -15,7 +15,9 @@ constexpr int64_t kIssuedAt = 1700000000;
 constexpr int64_t kExpires = 1700003600;
 constexpr int64_t kNow = 1700001000;  // between the two
 
-JwtClaims sample_claims() { return JwtClaims{"giles", "4f1c9a", kIssuedAt, kExpires}; }
+JwtClaims sample_claims() {
+  return JwtClaims{"giles", "4f1c9a", kIssuedAt, kExpires};
+}
 
 // Builds a token from raw JSON text, signed (validly) with `secret`, bypassing the encoder.
 std::string make_token(const std::string& header_json, const std::string& payload_json,
@@ -72,7 +74,8 @@ TEST(Jwt, DecodesATokenMadeElsewhere) {
 }
 
 TEST(Jwt, TypIsOptional) {
-  const JwtResult result = jwt_decode_hs256(make_token(R"({"alg":"HS256"})", kPayload), kSecret, kNow);
+  const JwtResult result =
+      jwt_decode_hs256(make_token(R"({"alg":"HS256"})", kPayload), kSecret, kNow);
   EXPECT_TRUE(result.claims.has_value()) << result.error;
 }
 
@@ -89,18 +92,18 @@ TEST(Jwt, RejectsAlgNone) {
 
 TEST(Jwt, RejectsRs256AndEveryOtherAlg) {
   // RS256 "signed" with the HMAC secret is the classic key-confusion attack.
-  for (const char* header : {R"({"alg":"RS256","typ":"JWT"})", R"({"alg":"HS512"})",
-                             R"({"alg":"HS384"})", R"({"alg":"ES256"})", R"({"alg":"hs256"})",
-                             R"({"alg":"HS256 "})", R"({"typ":"JWT"})", R"({"alg":null})",
-                             R"({"alg":["HS256"]})", R"({"alg":256})"}) {
+  for (const char* header :
+       {R"({"alg":"RS256","typ":"JWT"})", R"({"alg":"HS512"})", R"({"alg":"HS384"})",
+        R"({"alg":"ES256"})", R"({"alg":"hs256"})", R"({"alg":"HS256 "})", R"({"typ":"JWT"})",
+        R"({"alg":null})", R"({"alg":["HS256"]})", R"({"alg":256})"}) {
     expect_error(jwt_decode_hs256(make_token(header, kPayload), kSecret, kNow), "unsupported alg");
   }
 }
 
 TEST(Jwt, RejectsCriticalHeaderExtensions) {
-  expect_error(jwt_decode_hs256(make_token(R"({"alg":"HS256","crit":["exp"]})", kPayload), kSecret,
-                                kNow),
-               "malformed token");
+  expect_error(
+      jwt_decode_hs256(make_token(R"({"alg":"HS256","crit":["exp"]})", kPayload), kSecret, kNow),
+      "malformed token");
 }
 
 TEST(Jwt, RejectsTamperedPayload) {
@@ -113,9 +116,10 @@ TEST(Jwt, RejectsTamperedPayload) {
       token.substr(0, first_dot + 1) + forged_payload + token.substr(second_dot);
   expect_error(jwt_decode_hs256(forged, kSecret, kNow), "bad signature");
   // A later expiry, same signature.
-  const std::string extended = token.substr(0, first_dot + 1) +
-                               base64url_encode(R"({"sub":"giles","jti":"4f1c9a","iat":1700000000,"exp":9999999999})") +
-                               token.substr(second_dot);
+  const std::string extended =
+      token.substr(0, first_dot + 1) +
+      base64url_encode(R"({"sub":"giles","jti":"4f1c9a","iat":1700000000,"exp":9999999999})") +
+      token.substr(second_dot);
   expect_error(jwt_decode_hs256(extended, kSecret, kNow), "bad signature");
 }
 
@@ -126,14 +130,14 @@ TEST(Jwt, RejectsTamperedSignature) {
   for (std::size_t i = 0; i < signature.size(); ++i) {
     std::string flipped = signature;
     flipped[i] = static_cast<char>(flipped[i] ^ 0x01);
-    expect_error(
-        jwt_decode_hs256(token.substr(0, second_dot + 1) + base64url_encode(flipped), kSecret, kNow),
-        "bad signature");
+    expect_error(jwt_decode_hs256(token.substr(0, second_dot + 1) + base64url_encode(flipped),
+                                  kSecret, kNow),
+                 "bad signature");
   }
-  expect_error(jwt_decode_hs256(token.substr(0, second_dot + 1) +
-                                    base64url_encode(signature.substr(0, 31)),
-                                kSecret, kNow),
-               "bad signature");
+  expect_error(
+      jwt_decode_hs256(token.substr(0, second_dot + 1) + base64url_encode(signature.substr(0, 31)),
+                       kSecret, kNow),
+      "bad signature");
   expect_error(jwt_decode_hs256(token.substr(0, second_dot + 1), kSecret, kNow), "bad signature");
 }
 
@@ -161,10 +165,17 @@ TEST(Jwt, RejectsMissingClaims) {
 
 TEST(Jwt, RejectsWrongTypedClaims) {
   const std::pair<const char*, const char*> wrong[] = {
-      {"sub", "5"},          {"sub", "null"},        {"sub", R"(["giles"])"},
-      {"jti", "7"},          {"jti", "{}"},          {"iat", R"("1700000000")"},
-      {"iat", "1.7e9"},      {"exp", R"("9999999999")"}, {"exp", "9999999999.5"},
-      {"exp", "true"},       {"exp", "18446744073709551615"},
+      {"sub", "5"},
+      {"sub", "null"},
+      {"sub", R"(["giles"])"},
+      {"jti", "7"},
+      {"jti", "{}"},
+      {"iat", R"("1700000000")"},
+      {"iat", "1.7e9"},
+      {"exp", R"("9999999999")"},
+      {"exp", "9999999999.5"},
+      {"exp", "true"},
+      {"exp", "18446744073709551615"},
   };
   for (const auto& [claim, value] : wrong) {
     Json payload = Json::parse(kPayload);
@@ -209,9 +220,11 @@ TEST(Jwt, RejectsGarbage) {
     expect_error(jwt_decode_hs256(make_token(kHeader, payload), kSecret, kNow), "malformed token");
   }
   // Invalid UTF-8 inside an otherwise valid payload.
-  expect_error(jwt_decode_hs256(make_token(kHeader, "{\"sub\":\"\xff\",\"jti\":\"a\",\"iat\":1,\"exp\":9999999999}"),
-                                kSecret, kNow),
-               "malformed token");
+  expect_error(
+      jwt_decode_hs256(
+          make_token(kHeader, "{\"sub\":\"\xff\",\"jti\":\"a\",\"iat\":1,\"exp\":9999999999}"),
+          kSecret, kNow),
+      "malformed token");
 }
 
 TEST(Jwt, RefusesAnEmptySecret) {

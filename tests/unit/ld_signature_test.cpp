@@ -85,8 +85,8 @@ TEST(LdSignature, VerificationIgnoresFormattingAndMemberOrder) {
 TEST(LdSignature, SignAndVerifyRoundTripWithAFreshKey) {
   const ClaimVector& v = claim_vector();
   const crypto::RsaKey key = crypto::RsaKey::generate();
-  const Json signed_activity =
-      sign_activity(v.activity, key, "https://example.org/users/ann#main-key", "2026-02-01T00:00:00Z");
+  const Json signed_activity = sign_activity(
+      v.activity, key, "https://example.org/users/ann#main-key", "2026-02-01T00:00:00Z");
   const crypto::RsaKey public_key = crypto::RsaKey::from_public_pem(key.public_pem());
   EXPECT_TRUE(verify_claim(signed_activity, public_key).valid);
   // And not with anyone else's key.
@@ -108,12 +108,17 @@ TEST(LdSignature, AnExistingSignatureMemberIsNotSigned) {
 // Changes one leaf value to a different value of a plausible kind.
 Json altered(const Json& leaf) {
   switch (leaf.type()) {
-    case Json::value_t::string: return leaf.get<std::string>() + "x";
-    case Json::value_t::boolean: return !leaf.get<bool>();
+    case Json::value_t::string:
+      return leaf.get<std::string>() + "x";
+    case Json::value_t::boolean:
+      return !leaf.get<bool>();
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return leaf.get<int64_t>() + 1;
-    case Json::value_t::null: return "";
-    default: return nullptr;
+    case Json::value_t::number_unsigned:
+      return leaf.get<int64_t>() + 1;
+    case Json::value_t::null:
+      return "";
+    default:
+      return nullptr;
   }
 }
 
@@ -134,7 +139,9 @@ TEST(LdSignature, ChangingAnyLeafBreaksVerification) {
 
 TEST(LdSignature, SubtleChangesBreakVerification) {
   const ClaimVector& v = claim_vector();
-  const auto fails = [&](const Json& tampered) { return !verify_claim(tampered, v.public_key).valid; };
+  const auto fails = [&](const Json& tampered) {
+    return !verify_claim(tampered, v.public_key).valid;
+  };
   Json tampered = v.signed_activity;
   tampered["object"]["name"] = "Cafe \u2014 \u65e5\u672c \U0001F3A8";  // é -> e
   EXPECT_TRUE(fails(tampered));

@@ -28,9 +28,8 @@ TEST(Password, SaltsEveryHash) {
 }
 
 TEST(Password, HandlesEmptyUnicodeAndBinaryPasswords) {
-  for (const std::string& password :
-       {std::string(""), std::string("caf\xc3\xa9 \xf0\x9f\x8e\xa8"), std::string("a\0b", 3),
-        std::string(1000, 'x')}) {
+  for (const std::string& password : {std::string(""), std::string("caf\xc3\xa9 \xf0\x9f\x8e\xa8"),
+                                      std::string("a\0b", 3), std::string(1000, 'x')}) {
     const std::string hash = hash_password(password);
     EXPECT_TRUE(verify_password(hash, password));
   }

@@ -63,9 +63,8 @@ std::string openssl_encode(EVP_PKEY* pkey, int selection, const char* structure,
   EXPECT_TRUE(encoder);
   if (passphrase) {
     OSSL_ENCODER_CTX_set_cipher(encoder.get(), "AES-256-CBC", nullptr);
-    OSSL_ENCODER_CTX_set_passphrase(encoder.get(),
-                                    reinterpret_cast<const unsigned char*>(passphrase),
-                                    std::strlen(passphrase));
+    OSSL_ENCODER_CTX_set_passphrase(
+        encoder.get(), reinterpret_cast<const unsigned char*>(passphrase), std::strlen(passphrase));
   }
   unsigned char* data = nullptr;
   std::size_t length = 0;
@@ -83,7 +82,9 @@ TEST(RsaKey, GeneratesA2048BitPair) {
   EXPECT_EQ(key.public_pem().rfind("-----BEGIN PUBLIC KEY-----\n", 0), 0u);
 }
 
-TEST(RsaKey, RefusesWeakKeySizes) { EXPECT_THROW(RsaKey::generate(1024), CryptoError); }
+TEST(RsaKey, RefusesWeakKeySizes) {
+  EXPECT_THROW(RsaKey::generate(1024), CryptoError);
+}
 
 TEST(RsaKey, GeneratedKeysDiffer) {
   EXPECT_NE(RsaKey::generate().public_pem(), shared_key().public_pem());
@@ -179,8 +180,10 @@ TEST(RsaKey, RefusesWrongKindsOfPem) {
   EXPECT_THROW(RsaKey::from_private_pem("not a key"), CryptoError);
   EXPECT_THROW(RsaKey::from_private_pem(vector_public_pem()), CryptoError);
   EXPECT_THROW(RsaKey::from_public_pem(""), CryptoError);
-  EXPECT_THROW(RsaKey::from_public_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
-               CryptoError);
+  EXPECT_THROW(RsaKey::from_public_pem(vector_private_pem()), CryptoError);
+  EXPECT_THROW(
+      RsaKey::from_public_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+      CryptoError);
   std::string truncated = vector_private_pem();
   truncated.erase(truncated.size() / 2, 80);
   EXPECT_THROW(RsaKey::from_private_pem(truncated), CryptoError);
@@ -188,8 +191,9 @@ TEST(RsaKey, RefusesWrongKindsOfPem) {
   // A non-RSA key is refused.
   std::unique_ptr<EVP_PKEY, PkeyFree> ec_key{EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")};
   ASSERT_TRUE(ec_key);
-  EXPECT_THROW(RsaKey::from_private_pem(openssl_encode(ec_key.get(), EVP_PKEY_KEYPAIR, "PrivateKeyInfo")),
-               CryptoError);
+  EXPECT_THROW(
+      RsaKey::from_private_pem(openssl_encode(ec_key.get(), EVP_PKEY_KEYPAIR, "PrivateKeyInfo")),
+      CryptoError);
   EXPECT_THROW(RsaKey::from_public_pem(
                    openssl_encode(ec_key.get(), EVP_PKEY_PUBLIC_KEY, "SubjectPublicKeyInfo")),
                CryptoError);

@@ -45,6 +45,7 @@ void pg_admin(const std::string& url, const std::string& sql) {
     PQfinish(c);
     throw std::runtime_error("test PostgreSQL unreachable: " + msg);
   }
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   PGresult* r = PQexec(c, sql.c_str());
   const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
   std::string msg = PQresultErrorMessage(r);
@@ -83,7 +84,7 @@ std::string activity_json(int64_t index) {
 }
 const ActivityBuilder kBuild = activity_json;
 
-const Asset& created(const CreateAssetResult& r) {
+Asset created(const CreateAssetResult& r) {
   if (!std::holds_alternative<Asset>(r)) throw std::runtime_error("expected an asset");
   return std::get<Asset>(r);
 }
