@@ -26,4 +26,8 @@ echo "PostgreSQL for tests: $ARTDAG_TEST_PG_URL"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
+# The browser tests' one npm package (playwright-core); it drives Debian's chromium, so no
+# browser is downloaded.
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/browser --no-audit --no-fund
+
 ctest --test-dir "$build" --output-on-failure -j2

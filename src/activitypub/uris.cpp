@@ -165,6 +165,11 @@ std::string Uris::nodeinfo() const {
   return under_base("/nodeinfo/2.1");
 }
 
+std::string Uris::user_activity(std::string_view username, std::string_view kind,
+                                std::string_view token) const {
+  return actor(username) + "/" + encode_component(kind) + "/" + encode_component(token);
+}
+
 std::string Uris::collection_page(std::string_view collection_id, std::optional<int64_t> max_id,
                                   std::optional<int64_t> min_id) const {
   auto parsed = boost::urls::parse_uri(collection_id);
@@ -229,6 +234,16 @@ std::optional<int64_t> Uris::index_from_activity(std::string_view url) const {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
   if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return index;
+}
+
+std::optional<std::string> Uris::username_from_user_activity(std::string_view url,
+                                                             std::string_view kind) const {
+  auto segments = local_segments(url, {});
+  if (!segments || segments->size() < 4 || segments->size() > 5 || (*segments)[0] != "users" ||
+      !is_valid_username((*segments)[1]) || (*segments)[2] != kind || (*segments)[3].empty())
+    return std::nullopt;
+  if (segments->size() == 5 && (*segments)[4] != "undo") return std::nullopt;
+  return (*segments)[1];
 }
 
 ResourceLookup Uris::parse_webfinger_resource(std::string_view resource) const {

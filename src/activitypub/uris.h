@@ -54,6 +54,11 @@ class Uris {
   std::string acct(std::string_view username) const;        // acct:{u}@{domain}
   std::string webfinger_template() const;  // BASE/.well-known/webfinger?resource={uri}
   std::string nodeinfo() const;            // BASE/nodeinfo/2.1
+  // Ids of a user's activities that are not in the public log (Follow, Undo, Accept):
+  // BASE/users/{u}/{kind}/{token}. `kind` is a fixed word ("follows", "accepts"); `token`
+  // a random [0-9a-z] string. These ids are unique but not served (not dereferenceable).
+  std::string user_activity(std::string_view username, std::string_view kind,
+                            std::string_view token) const;
 
   // A page of a collection: COLLECTION?page=true[&max_id=N][&min_id=N].
   std::string collection_page(std::string_view collection_id, std::optional<int64_t> max_id,
@@ -68,6 +73,10 @@ class Uris {
   std::optional<std::string> content_hash_from_object(std::string_view url) const;
   // The index when `url` is exactly activity(i).
   std::optional<int64_t> index_from_activity(std::string_view url) const;
+  // The username when `url` is user_activity(u, kind, t) (or that with a further "/undo"
+  // segment) for some valid u and non-empty t.
+  std::optional<std::string> username_from_user_activity(std::string_view url,
+                                                         std::string_view kind) const;
 
   // Parses the WebFinger `resource` parameter (already query-decoded once by the caller).
   // Accepted forms: `acct:user@host` (scheme case-insensitive, user part percent-decoded

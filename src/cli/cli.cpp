@@ -18,6 +18,9 @@
 #include "crypto/password.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "net/http_client.h"
+#include "net/http_client.h"
+#include "services/federation/delivery.h"
 #include "services/services.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -113,13 +116,22 @@ int serve(const ConfigOverrides& overrides) {
   options.host = services.config.host;
   options.port = services.config.port;
   http::HttpServer server(options, http::make_request_handler(services));
+  // Outgoing deliveries run on threads of their own, never on the HTTP I/O thread.
+  services::federation::DeliveryWorker delivery(
+      *services.store, services.keys, services.uris, services.delivery,
+      net::OutboundPolicy{services.config.allow_private_networks},
+      services::federation::delivery_options_from_env(process_env()));
   uint16_t port = server.listen();
+  delivery.start();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - started)
                 .count();
   spdlog::info("artdag-l2 {} listening on {}:{} as {} (ready in {} ms)", ARTDAG_VERSION,
                services.config.host, port, services.config.base_url, ms);
   server.run();
+  // Stop claiming, give back unsent leases, let in-flight deliveries end (bounded by their
+  // timeout); whatever is left stays in the database for the next start.
+  delivery.stop();
   spdlog::info("stopped");
   return 0;
 }
@@ -149,15 +161,51 @@ services::Services offline_services(const ConfigOverrides& overrides) {
   return services::Services(std::move(config), std::move(store));
 }
 
-int verify(const std::string& activity_file, const std::string& key_file) {
+// The actor's publicKey: its PEM and id, fetched with the outbound rules of the server.
+std::pair<std::string, std::string> fetch_actor_key(const std::string& actor_url) {
+  net::OutboundPolicy policy;
+  if (const char* allowed = std::getenv("ARTDAG_ALLOW_PRIVATE_NETWORKS")) {
+    auto cidrs = parse_cidr_list(allowed);
+    if (!cidrs) throw Fatal("ARTDAG_ALLOW_PRIVATE_NETWORKS is not a list of CIDRs");
+    policy.allowed_private = *cidrs;
+  }
+  net::HttpClient client(policy);
+  net::RequestOptions options;
+  options.max_redirects = 3;
+  net::HttpResponse response;
+  try {
+    response = client.get(actor_url, {{"Accept", "application/activity+json"}}, options);
+  } catch (const net::FetchError& e) {
+    throw Fatal("cannot fetch " + actor_url + ": " + e.what());
+  }
+  if (response.status != 200)
+    throw Fatal("fetching " + actor_url + " answered HTTP " + std::to_string(response.status));
+  Json actor = Json::parse(response.body, nullptr, false);
+  if (!actor.is_object() || !actor.contains("publicKey") || !actor["publicKey"].is_object() ||
+      !actor["publicKey"].value("publicKeyPem", Json()).is_string())
+    throw Fatal(actor_url + " is not an actor with a publicKey");
+  return {actor["publicKey"]["publicKeyPem"].get<std::string>(),
+          actor["publicKey"].value("id", std::string())};
+}
+
+int verify(const std::string& activity_file, const std::string& key_file,
+           const std::string& actor_url) {
   std::ifstream activity_in(activity_file);
   if (!activity_in) throw Fatal("cannot read " + activity_file);
   std::stringstream activity_text;
   activity_text << activity_in.rdbuf();
-  std::ifstream key_in(key_file);
-  if (!key_in) throw Fatal("cannot read " + key_file);
   std::stringstream key_text;
-  key_text << key_in.rdbuf();
+  std::string expected_creator;
+  if (actor_url.empty() && key_file.empty()) throw Fatal("verify needs --public-key or --actor");
+  if (!actor_url.empty()) {
+    auto [pem, key_id] = fetch_actor_key(actor_url);
+    key_text << pem;
+    expected_creator = key_id;
+  } else {
+    std::ifstream key_in(key_file);
+    if (!key_in) throw Fatal("cannot read " + key_file);
+    key_text << key_in.rdbuf();
+  }
 
   Json activity;
   try {
@@ -173,6 +221,15 @@ int verify(const std::string& activity_file, const std::string& key_file) {
     }
   }();
   auto result = activitypub::verify_claim(activity, key);
+  // The signature must also name the key it was checked with: a valid signature by some
+  // other key is not this actor's claim.
+  if (result.valid && !expected_creator.empty()) {
+    auto creator = activity.value("signature", Json::object()).value("creator", std::string());
+    if (creator != expected_creator) {
+      result.valid = false;
+      result.reason = "signature creator " + creator + " is not the actor's key " + expected_creator;
+    }
+  }
   if (result.valid) {
     std::cout << "valid\n";
     return 0;
@@ -219,10 +276,12 @@ int run(int argc, char** argv) {
   passwd_cmd->add_option("username", new_username)->required();
   passwd_cmd->add_option("--password-file", password_file, "read the password from this file");
 
-  std::string activity_file, key_file;
+  std::string activity_file, key_file, actor_url;
   auto* verify_cmd = app.add_subcommand("verify", "check the ownership signature of a claim offline");
   verify_cmd->add_option("activity", activity_file, "the activity JSON file")->required();
-  verify_cmd->add_option("--public-key", key_file, "the actor's public key PEM")->required();
+  auto* key_opt = verify_cmd->add_option("--public-key", key_file, "the actor's public key PEM");
+  auto* actor_opt = verify_cmd->add_option("--actor", actor_url, "fetch the key from this actor URL");
+  key_opt->excludes(actor_opt);
 
   try {
     app.parse(argc, argv);
@@ -250,7 +309,7 @@ int run(int argc, char** argv) {
       std::cout << "password updated\n";
       return 0;
     }
-    if (*verify_cmd) return verify(activity_file, key_file);
+    if (*verify_cmd) return verify(activity_file, key_file, actor_url);
   } catch (const ConfigError& e) {
     std::cerr << "artdag-l2: configuration error: " << e.what() << "\n";
     return 2;

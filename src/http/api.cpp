@@ -4,7 +4,9 @@
 
 #include <memory>
 
+#include "http/negotiation.h"
 #include "util/error.h"
+#include "web/pages.h"
 
 namespace artdag::http {
 
@@ -14,11 +16,16 @@ RequestHandler make_request_handler(services::Services& services) {
   add_auth_routes(*router, services);
   add_asset_routes(*router, services);
   add_activitypub_routes(*router, services);
+  add_l1_routes(*router, services);
+  add_federation_routes(*router, services);
+  // HTML pages, and HTML variants of shared paths for clients that prefer text/html.
+  auto error_page = web::add_web_routes(*router, services);
 
-  return [router](Request& request) -> Response {
+  return [router, error_page](Request& request) -> Response {
     try {
       return router->dispatch(request);
     } catch (const ApiError& e) {
+      if (prefers_html(request)) return error_page(request, e.status(), e.detail());
       auto res = Response::error(e.status(), e.detail());
       if (e.status() == 401) res.set_header("WWW-Authenticate", "Bearer");
       return res;

@@ -12,6 +12,8 @@ void add_health_routes(Router& router, services::Services& services);
 void add_auth_routes(Router& router, services::Services& services);
 void add_asset_routes(Router& router, services::Services& services);
 void add_activitypub_routes(Router& router, services::Services& services);
+void add_l1_routes(Router& router, services::Services& services);
+void add_federation_routes(Router& router, services::Services& services);
 
 RequestHandler make_request_handler(services::Services& services);
 

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include "http/negotiation.h"
 #include "util/error.h"
 
 namespace artdag::http {
@@ -24,13 +25,36 @@ bool is_placeholder(const std::string& s) {
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back({std::move(method), split_path(pattern), std::move(handler)});
+  insert(std::move(method), std::move(pattern), std::move(handler), false);
+}
+
+void Router::add_html(std::string method, std::string pattern, Handler handler) {
+  insert(std::move(method), std::move(pattern), std::move(handler), true);
+}
+
+void Router::insert(std::string method, std::string pattern, Handler handler, bool html) {
+  Route route{std::move(method), split_path(pattern), std::move(handler), html};
+  for (auto& other : routes_) {
+    if (other.html != html && other.method == route.method && other.segments == route.segments)
+      other.negotiated = route.negotiated = true;
+  }
+  routes_.push_back(std::move(route));
+  // Two orders of the same routes: HTML variants first, or plain routes first.
+  html_first_.clear();
+  plain_first_.clear();
+  for (bool html_pass : {true, false})
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+      if (routes_[i].html == html_pass) html_first_.push_back(i);
+      if (routes_[i].html != html_pass) plain_first_.push_back(i);
+    }
 }
 
 Response Router::dispatch(Request& request) const {
   auto segments = split_path(request.path);
   std::string allowed;
-  for (const auto& route : routes_) {
+  // The preferred variant first; the other one still answers when it is the only one.
+  for (std::size_t index : prefers_html(request) ? html_first_ : plain_first_) {
+    const auto& route = routes_[index];
     if (route.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
     bool match = true;
@@ -56,7 +80,10 @@ Response Router::dispatch(Request& request) const {
       continue;
     }
     request.path_params = std::move(params);
-    return route.handler(request);
+    if (!route.negotiated) return route.handler(request);
+    auto response = route.handler(request);
+    if (!response.header("Vary")) response.set_header("Vary", "Accept");
+    return response;
   }
   if (!allowed.empty()) {
     auto r = Response::error(405, "Method not allowed");

@@ -2,6 +2,8 @@
 // Maps (method, path pattern) to a handler. Patterns are literal segments and `{name}`
 // placeholders that match exactly one non-empty segment, percent-decoded into
 // Request::path_params. Unknown path → 404; known path, other method → 405 with Allow.
+// A route may have an HTML variant (add_html): it answers instead when the client prefers
+// text/html (negotiation.h), and both variants answer with `Vary: Accept`.
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +17,9 @@ using Handler = std::function<Response(Request&)>;
 class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler);
+  // The HTML variant of (method, pattern). Without a plain route on the same pattern it
+  // answers every client.
+  void add_html(std::string method, std::string pattern, Handler handler);
   Response dispatch(Request& request) const;
 
  private:
@@ -22,8 +27,13 @@ class Router {
     std::string method;
     std::vector<std::string> segments;
     Handler handler;
+    bool html = false;        // an HTML variant
+    bool negotiated = false;  // the pattern has both variants: answer with Vary: Accept
   };
+  void insert(std::string method, std::string pattern, Handler handler, bool html);
   std::vector<Route> routes_;
+  std::vector<std::size_t> html_first_;   // indices into routes_, HTML variants first
+  std::vector<std::size_t> plain_first_;  // indices into routes_, plain routes first
 };
 
 }  // namespace artdag::http

@@ -53,11 +53,13 @@ Json PublicationService::outbox(const std::string& username, const std::string& 
   std::vector<store::Activity> rows;
   if (query->min_id) {
     // Newer than min_id: the `limit` closest to it, shown newest first.
-    rows = {};  // TODO(lead): store_.list_activities_after once the store has it
+    rows = store_.list_activities_after(user.username, *query->min_id, limit + 1);
     page.has_newer = static_cast<int>(rows.size()) > limit;
     if (page.has_newer) rows.resize(limit);
     std::reverse(rows.begin(), rows.end());
-    page.has_older = true;
+    // min_id names an item seen before (or -1 for the oldest page): older items exist
+    // unless we are at the start of the log.
+    page.has_older = *query->min_id >= 0;
   } else {
     rows = store_.list_activities(user.username, query->max_id, limit + 1);
     page.has_older = static_cast<int>(rows.size()) > limit;
@@ -67,6 +69,54 @@ Json PublicationService::outbox(const std::string& username, const std::string& 
   for (const auto& row : rows)
     page.items.push_back({row.index, Json::parse(row.json)});
   return activitypub::ordered_collection_page(uris_, id, *query, page);
+}
+
+namespace {
+
+// A followers/following collection or page over rows listed newest first by keyset on
+// their id. `list(before_id, limit)` gives the rows, `item(row)` the actor URL.
+template <class List, class Item>
+Json actor_collection(const activitypub::Uris& uris, const std::string& id,
+                      const std::string& encoded_query, int64_t total, List list, Item item) {
+  auto query = activitypub::parse_collection_query(encoded_query);
+  if (!query) throw ApiError::bad_request("Bad collection query");
+  if (query->min_id)
+    throw ApiError::bad_request("min_id is not supported here: follow the pages' next links");
+  if (!query->page) {
+    Json doc = activitypub::ordered_collection(uris, id, total);
+    doc.erase("last");  // it would be a min_id page
+    return doc;
+  }
+  const int limit = activitypub::kCollectionPageSize;
+  auto rows = list(query->max_id, limit + 1);
+  activitypub::CollectionPage page;
+  page.has_older = static_cast<int>(rows.size()) > limit;
+  if (page.has_older) rows.resize(limit);
+  page.has_newer = false;  // no prev link: it would be a min_id page
+  for (const auto& row : rows) page.items.push_back({row.id, Json(item(row))});
+  return activitypub::ordered_collection_page(uris, id, *query, page);
+}
+
+}  // namespace
+
+Json PublicationService::followers(const std::string& username, const std::string& encoded_query) {
+  auto user = get_user(username);
+  return actor_collection(
+      uris_, uris_.followers(user.username), encoded_query, store_.count_followers(user.username),
+      [&](std::optional<int64_t> before, int limit) {
+        return store_.list_followers(user.username, before, limit);
+      },
+      [](const store::Follower& f) { return f.actor_url; });
+}
+
+Json PublicationService::following(const std::string& username, const std::string& encoded_query) {
+  auto user = get_user(username);
+  return actor_collection(
+      uris_, uris_.following(user.username), encoded_query, store_.count_following(user.username),
+      [&](std::optional<int64_t> before, int limit) {
+        return store_.list_following(user.username, before, limit);
+      },
+      [](const store::Following& f) { return f.target_actor_url; });
 }
 
 std::vector<store::Activity> PublicationService::log_page(std::optional<int64_t> before_index,

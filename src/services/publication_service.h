@@ -24,6 +24,12 @@ class PublicationService {
   Json nodeinfo();
   // The outbox collection or one of its pages; 400 for a bad query, 404 unknown user.
   Json outbox(const std::string& username, const std::string& encoded_query);
+  // The followers (remote actors following `username`) and following (actors `username`
+  // follows, follow requests not yet accepted included) collections, or one of their
+  // pages: actor URLs, newest first. Paged with max_id only (the store pages one way);
+  // a min_id query is 400. 400 for a bad query, 404 unknown user.
+  Json followers(const std::string& username, const std::string& encoded_query);
+  Json following(const std::string& username, const std::string& encoded_query);
   // The whole log, newest first (for /activities): a page of activities.
   std::vector<store::Activity> log_page(std::optional<int64_t> before_index, int limit);
   Json activity(int64_t index);  // 404 when absent

@@ -39,8 +39,9 @@ std::string field_string(const Json& body, const char* name, std::size_t max_len
 }  // namespace
 
 RegistryService::RegistryService(store::Store& store, crypto::KeyStore& keys,
-                                 const activitypub::Uris& uris)
-    : store_(store), keys_(keys), uris_(uris) {}
+                                 const activitypub::Uris& uris,
+                                 federation::DeliveryNotifier* delivery)
+    : store_(store), keys_(keys), uris_(uris), delivery_(delivery) {}
 
 void RegistryService::validate_name(const std::string& name) {
   static const std::regex name_re("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
@@ -140,6 +141,8 @@ RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
         throw ApiError::conflict("Run " + r.run_id + " was already recorded");
     }
   }
+  // The Create's fan-out row was written with it: wake the delivery worker.
+  if (delivery_) delivery_->notify();
   return {std::get<store::Asset>(result), std::move(signed_activity)};
 }
 

@@ -7,6 +7,7 @@
 
 #include "activitypub/uris.h"
 #include "crypto/key_store.h"
+#include "services/federation/delivery_notifier.h"
 #include "store/store.h"
 #include "util/json.h"
 
@@ -46,7 +47,9 @@ class RegistryService {
   static constexpr std::size_t kMaxMetadataBytes = 16 * 1024;
   static constexpr int kMaxPageSize = 100;
 
-  RegistryService(store::Store& store, crypto::KeyStore& keys, const activitypub::Uris& uris);
+  // `delivery`, when given, is poked after each registration so its Create goes out now.
+  RegistryService(store::Store& store, crypto::KeyStore& keys, const activitypub::Uris& uris,
+                  federation::DeliveryNotifier* delivery = nullptr);
 
   // Validates a POST /assets body for `owner`; throws ApiError 422 naming the bad field.
   static AssetRegistration parse_registration(const Json& body, const std::string& owner);
@@ -69,6 +72,7 @@ class RegistryService {
   store::Store& store_;
   crypto::KeyStore& keys_;
   const activitypub::Uris& uris_;
+  federation::DeliveryNotifier* delivery_;
 };
 
 }  // namespace artdag::services

@@ -8,7 +8,9 @@ Services::Services(Config cfg, std::unique_ptr<store::Store> st)
       keys(config.keys_dir()),
       uris(config.base_url, config.domain),
       auth(*store, keys, config.jwt_secret),
-      registry(*store, keys, uris),
-      publication(*store, keys, uris) {}
+      registry(*store, keys, uris, &delivery),
+      publication(*store, keys, uris),
+      l1(config, *store, registry, auth, uris),
+      federation(config, *store, keys, uris, delivery) {}
 
 }  // namespace artdag::services

@@ -97,11 +97,94 @@ CREATE TABLE user_renderers (
 ) WITHOUT ROWID, STRICT;
 )SQL";
 
+constexpr std::string_view kV2 = R"SQL(
+-- Remote actors as last fetched: the key cache behind inbox signature checks.
+CREATE TABLE remote_actors (
+  actor_url TEXT PRIMARY KEY,
+  inbox TEXT NOT NULL,
+  shared_inbox TEXT NOT NULL DEFAULT '',
+  key_id TEXT NOT NULL,
+  public_key_pem TEXT NOT NULL,
+  preferred_username TEXT NOT NULL DEFAULT '',
+  json TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX remote_actors_key_id_idx ON remote_actors (key_id);
+CREATE INDEX followers_actor_url_idx ON followers (actor_url);
+
+-- Local users following remote actors; state is 'pending' until the Accept arrives.
+CREATE TABLE following (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL,
+  target_actor_url TEXT NOT NULL,
+  follow_activity_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'accepted')),
+  created_at TEXT NOT NULL,
+  CONSTRAINT following_username_target_key UNIQUE (username, target_actor_url)
+) STRICT;
+CREATE INDEX following_target_idx ON following (target_actor_url);
+
+-- Activity ids the inbox has processed: duplicate deliveries are recognised and ignored.
+CREATE TABLE inbox_seen (
+  activity_id TEXT PRIMARY KEY,
+  received_at INTEGER NOT NULL
+) STRICT;
+
+-- Likes and Announces of local assets, one per (type, actor, asset).
+CREATE TABLE reactions (
+  activity_id TEXT PRIMARY KEY,
+  type TEXT NOT NULL CHECK (type IN ('Like', 'Announce')),
+  actor_url TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  CONSTRAINT reactions_type_actor_hash_key UNIQUE (type, actor_url, content_hash)
+) STRICT;
+CREATE INDEX reactions_actor_url_idx ON reactions (actor_url);
+
+-- Ownership claims (Create) received from actors a local user follows.
+CREATE TABLE remote_claims (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  activity_id TEXT NOT NULL,
+  actor_url TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL DEFAULT '',
+  json TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  CONSTRAINT remote_claims_activity_id_key UNIQUE (activity_id)
+) STRICT;
+CREATE INDEX remote_claims_actor_url_idx ON remote_claims (actor_url, id);
+
+-- Activities of the log waiting to be turned into per-inbox delivery jobs. A row is written
+-- in the same transaction as its activity, so no claim is committed without its delivery.
+CREATE TABLE outbox_fanout (
+  activity_index INTEGER PRIMARY KEY REFERENCES activities (idx),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+-- The delivery queue: one row per (payload, inbox). Workers lease due rows
+-- (locked_by/locked_until) with FOR UPDATE SKIP LOCKED; 'dead' rows were dropped for good.
+CREATE TABLE delivery_jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  sender TEXT NOT NULL,
+  inbox_url TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  locked_by TEXT NOT NULL DEFAULT '',
+  locked_until INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'dead')),
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX delivery_jobs_due_idx ON delivery_jobs (state, next_attempt_at);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kV1},
+      {2, "federation", kV2},
   };
   return kMigrations;
 }

@@ -59,6 +59,13 @@ struct AssetQuery {
   int limit = 20;                      // the store caps it at 1000; <= 0 gives no rows
 };
 
+// An L1 render server a user attached (user_renderers).
+struct RendererAttachment {
+  std::string username;
+  std::string l1_server;
+  std::string attached_at;  // ISO 8601 UTC
+};
+
 struct Stats {
   int64_t users = 0;
   int64_t assets = 0;

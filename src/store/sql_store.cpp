@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/sql_backend.h"
+#include "store/sql_federation.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/time.h"
@@ -20,6 +21,7 @@ using sql::Backend;
 using sql::Conn;
 using sql::Param;
 using sql::Row;
+namespace federation = sql::federation;
 
 // ---- SQL --------------------------------------------------------------------------------
 
@@ -64,6 +66,9 @@ constexpr std::string_view kSetAssetActivity =
     "UPDATE assets SET activity_index = $1 WHERE id = $2";
 constexpr std::string_view kFindAssetByName =
     "SELECT " ARTDAG_ASSET_COLS " FROM assets WHERE name = $1";
+constexpr std::string_view kFindAssetByRun =
+    "SELECT " ARTDAG_ASSET_COLS
+    " FROM assets WHERE l1_server = $1 AND run_id = $2 AND run_id <> ''";
 constexpr std::string_view kFindAssetByHash =
     "SELECT " ARTDAG_ASSET_COLS " FROM assets WHERE content_hash = $1";
 
@@ -86,6 +91,15 @@ constexpr std::string_view kStats =
     "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM assets), "
     "(SELECT next_index FROM activity_counter WHERE id = 1), (SELECT COUNT(*) FROM followers), "
     "(SELECT COUNT(*) FROM user_renderers)";
+
+constexpr std::string_view kAttachRenderer =
+    "INSERT INTO user_renderers (username, l1_server, attached_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT (username, l1_server) DO NOTHING";
+constexpr std::string_view kDetachRenderer =
+    "DELETE FROM user_renderers WHERE username = $1 AND l1_server = $2";
+constexpr std::string_view kListRenderers =
+    "SELECT username, l1_server, attached_at FROM user_renderers WHERE username = $1 "
+    "ORDER BY attached_at, l1_server";
 
 // list_assets / list_activities: one constant statement per filter combination, chosen by
 // a bit mask, so each is prepared once per connection and hits its index.
@@ -232,6 +246,7 @@ Activity append_in(Conn& c, const std::string& type, const std::string& actor,
   act.json = build(act.index);
   c.exec(kInsertActivity,
          {act.index, act.type, act.actor, act.object_hash, act.json, act.published});
+  federation::insert_fanout(c, act.index, unix_now());
   return act;
 }
 
@@ -366,6 +381,16 @@ class SqlStore final : public Store {
     return find_asset(kFindAssetByHash, content_hash);
   }
 
+  std::optional<Asset> find_asset_by_run(const std::string& l1_server,
+                                         const std::string& run_id) override {
+    std::optional<Asset> out;
+    db_->read([&](Conn& c) {
+      out.reset();
+      c.exec(kFindAssetByRun, {l1_server, run_id}, [&](const Row& r) { out = read_asset(r); });
+    });
+    return out;
+  }
+
   std::vector<Asset> list_assets(const AssetQuery& q) override {
     std::vector<Asset> out;
     if (q.limit <= 0) return out;
@@ -476,6 +501,122 @@ class SqlStore final : public Store {
       });
     });
     return s;
+  }
+
+  // ---- L1 renderers ----
+
+  bool attach_renderer(const std::string& username, const std::string& l1_server,
+                       const std::string& attached_at) override {
+    const std::string name = lower(username);
+    const std::string when = attached_at.empty() ? iso8601_utc(unix_now()) : attached_at;
+    int64_t changed = 0;
+    db_->write([&](Conn& c) { changed = c.exec(kAttachRenderer, {name, l1_server, when}); });
+    return changed > 0;
+  }
+
+  bool detach_renderer(const std::string& username, const std::string& l1_server) override {
+    const std::string name = lower(username);
+    int64_t changed = 0;
+    db_->write([&](Conn& c) { changed = c.exec(kDetachRenderer, {name, l1_server}); });
+    return changed > 0;
+  }
+
+  std::vector<RendererAttachment> list_renderers(const std::string& username) override {
+    const std::string name = lower(username);
+    std::vector<RendererAttachment> out;
+    db_->read([&](Conn& c) {
+      out.clear();
+      c.exec(kListRenderers, {name}, [&](const Row& r) {
+        out.push_back({r.str(0), r.str(1), r.str(2)});
+      });
+    });
+    return out;
+  }
+
+  // ---- federation (sql_federation.cpp) ----
+
+  void upsert_remote_actor(const RemoteActor& a) override {
+    federation::upsert_remote_actor(*db_, a);
+  }
+  std::optional<RemoteActor> find_remote_actor(const std::string& url) override {
+    return federation::find_remote_actor(*db_, url);
+  }
+  std::optional<RemoteActor> find_remote_actor_by_key_id(const std::string& key_id) override {
+    return federation::find_remote_actor_by_key_id(*db_, key_id);
+  }
+  bool delete_remote_actor(const std::string& url) override {
+    return federation::delete_remote_actor(*db_, url);
+  }
+  bool add_follower(const Follower& f) override { return federation::add_follower(*db_, f); }
+  bool remove_follower(const std::string& username, const std::string& actor_url) override {
+    return federation::remove_follower(*db_, lower(username), actor_url);
+  }
+  std::vector<Follower> list_followers(const std::string& username,
+                                       std::optional<int64_t> before_id, int limit) override {
+    return federation::list_followers(*db_, lower(username), before_id, limit);
+  }
+  int64_t count_followers(const std::string& username) override {
+    return federation::count_followers(*db_, lower(username));
+  }
+  bool add_following(const Following& f) override { return federation::add_following(*db_, f); }
+  bool set_following_state(const std::string& username, const std::string& target,
+                           const std::string& state) override {
+    return federation::set_following_state(*db_, lower(username), target, state);
+  }
+  std::optional<Following> find_following(const std::string& username,
+                                          const std::string& target) override {
+    return federation::find_following(*db_, lower(username), target);
+  }
+  bool remove_following(const std::string& username, const std::string& target) override {
+    return federation::remove_following(*db_, lower(username), target);
+  }
+  std::vector<Following> list_following(const std::string& username,
+                                        std::optional<int64_t> before_id, int limit) override {
+    return federation::list_following(*db_, lower(username), before_id, limit);
+  }
+  int64_t count_following(const std::string& username) override {
+    return federation::count_following(*db_, lower(username));
+  }
+  std::vector<std::string> local_followers_of(const std::string& target) override {
+    return federation::local_followers_of(*db_, target);
+  }
+  bool mark_activity_seen(const std::string& activity_id, int64_t now) override {
+    return federation::mark_activity_seen(*db_, activity_id, now);
+  }
+  bool record_reaction(const std::string& type, const std::string& activity_id,
+                       const std::string& actor_url, const std::string& content_hash) override {
+    return federation::record_reaction(*db_, type, activity_id, actor_url, content_hash);
+  }
+  bool remove_reaction(const std::string& activity_id, const std::string& actor_url) override {
+    return federation::remove_reaction(*db_, activity_id, actor_url);
+  }
+  bool record_remote_claim(const RemoteClaim& claim) override {
+    return federation::record_remote_claim(*db_, claim);
+  }
+  std::vector<RemoteClaim> list_remote_claims(const std::string& actor_url, int limit) override {
+    return federation::list_remote_claims(*db_, actor_url, limit);
+  }
+  int64_t expand_fanouts(int64_t now, int max_activities) override {
+    return federation::expand_fanouts(*db_, now, max_activities);
+  }
+  int64_t enqueue_delivery(const std::string& sender, const std::string& inbox_url,
+                           const std::string& payload, int64_t now) override {
+    return federation::enqueue_delivery(*db_, sender, inbox_url, payload, now);
+  }
+  std::vector<DeliveryJob> claim_deliveries(const std::string& worker, int64_t now,
+                                            int64_t lease_until, int limit) override {
+    return federation::claim_deliveries(*db_, worker, now, lease_until, limit);
+  }
+  void complete_delivery(int64_t job_id) override { federation::complete_delivery(*db_, job_id); }
+  void retry_delivery(int64_t job_id, int64_t next_attempt_at, const std::string& error) override {
+    federation::retry_delivery(*db_, job_id, next_attempt_at, error);
+  }
+  void drop_delivery(int64_t job_id, const std::string& error) override {
+    federation::drop_delivery(*db_, job_id, error);
+  }
+  DeliveryCounts delivery_counts() override { return federation::delivery_counts(*db_); }
+  std::vector<DeliveryJob> list_deliveries(const std::string& state, int limit) override {
+    return federation::list_deliveries(*db_, state, limit);
   }
 
  private:

@@ -77,6 +77,8 @@ class SqliteConn final : public Conn {
   }
   ~SqliteConn() override {
     for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+    // Refreshes planner statistics where they are stale, as SQLite advises before closing.
+    sqlite3_exec(db_, "PRAGMA optimize", nullptr, nullptr, nullptr);
     sqlite3_close_v2(db_);
   }
   SqliteConn(const SqliteConn&) = delete;

@@ -26,7 +26,7 @@ mode_t mode_of(const std::filesystem::path& p) {
 }
 
 TEST_F(Startup, FirstStartCreatesInstanceUserKeysAndSecret) {
-  ServerProcess server({{"JWT_SECRET", ""}});
+  ServerProcess server(std::map<std::string, std::string>{{"JWT_SECRET", ""}});
   ASSERT_TRUE(server.start()) << server.log();
   auto keys = server.data_dir() / "keys";
   EXPECT_TRUE(std::filesystem::exists(keys / "giles.pem"));
@@ -34,7 +34,9 @@ TEST_F(Startup, FirstStartCreatesInstanceUserKeysAndSecret) {
   EXPECT_EQ(mode_of(keys / "giles.pem"), 0600u);
   EXPECT_EQ(mode_of(server.data_dir() / "jwt_secret"), 0600u);
   EXPECT_NE(server.log().find("generated"), std::string::npos) << "a warning names the generated secret";
-  if (!using_postgresql()) EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "l2.db"));
+  if (!using_postgresql()) {
+    EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "l2.db"));
+  }
 
   // A token survives a restart because the generated secret persisted.
   std::string token = register_user(server, "persist");

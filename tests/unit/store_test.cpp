@@ -45,7 +45,8 @@ void pg_admin(const std::string& url, const std::string& sql) {
     PQfinish(c);
     throw std::runtime_error("test PostgreSQL unreachable: " + msg);
   }
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
   PGresult* r = PQexec(c, sql.c_str());
   const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
   std::string msg = PQresultErrorMessage(r);
@@ -436,6 +437,12 @@ TEST_P(StoreTest, CreateConflicts) {
   again.asset.l1_server = "https://l1.test";
   again.asset.run_id = "run-1";
   EXPECT_EQ(conflict(again), CreateConflict::kRunRecorded);
+  auto by_run = store_->find_asset_by_run("https://l1.test", "run-1");
+  ASSERT_TRUE(by_run);
+  EXPECT_EQ(by_run->name, "one");
+  EXPECT_FALSE(store_->find_asset_by_run("https://l1.test", "run-2"));
+  EXPECT_FALSE(store_->find_asset_by_run("https://other-l1.test", "run-1"));
+  EXPECT_FALSE(store_->find_asset_by_run("", ""));  // assets not from runs are not "runs"
 
   // The same run id on another L1, and assets not from runs, are fine.
   again.asset.l1_server = "https://other-l1.test";
@@ -732,6 +739,29 @@ TEST_P(StoreTest, Stats) {
   EXPECT_EQ(s.activities, 4);
   EXPECT_EQ(s.followers, 0);
   EXPECT_EQ(s.renderer_attachments, 0);
+}
+
+TEST_P(StoreTest, RendererAttachments) {
+  EXPECT_TRUE(store_->list_renderers("alice").empty());
+  EXPECT_TRUE(store_->attach_renderer("Alice", "https://l1.test", "2026-01-01T00:00:00Z"));
+  EXPECT_FALSE(store_->attach_renderer("alice", "https://l1.test", "2026-05-05T00:00:00Z"));
+  EXPECT_TRUE(store_->attach_renderer("alice", "https://l1b.test", "2026-01-02T00:00:00Z"));
+  EXPECT_TRUE(store_->attach_renderer("bob", "https://l1.test", ""));
+  auto mine = store_->list_renderers("ALICE");
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0].username, "alice");
+  EXPECT_EQ(mine[0].l1_server, "https://l1.test");
+  EXPECT_EQ(mine[0].attached_at, "2026-01-01T00:00:00Z");  // the first attachment's time
+  EXPECT_EQ(mine[1].l1_server, "https://l1b.test");
+  EXPECT_TRUE(parse_iso8601_utc(store_->list_renderers("bob").at(0).attached_at));
+  EXPECT_EQ(store_->stats().renderer_attachments, 3);
+
+  EXPECT_TRUE(store_->detach_renderer("alice", "https://l1.test"));
+  EXPECT_FALSE(store_->detach_renderer("alice", "https://l1.test"));
+  EXPECT_FALSE(store_->detach_renderer("carol", "https://l1.test"));
+  ASSERT_EQ(store_->list_renderers("alice").size(), 1u);
+  EXPECT_EQ(store_->list_renderers("bob").size(), 1u);
+  EXPECT_EQ(store_->stats().renderer_attachments, 2);
 }
 
 TEST_P(StoreTest, UnreachableDatabaseIsStoreUnavailable) {

@@ -58,6 +58,38 @@ void add_activitypub_routes(Router& router, services::Services& services) {
     return public_doc(Response::activity_json(200, pub.outbox(req.param("username"), req.query)));
   });
 
+  router.add("GET", "/users/{username}/followers", [&pub](Request& req) {
+    return public_doc(
+        Response::activity_json(200, pub.followers(req.param("username"), req.query)));
+  });
+
+  router.add("GET", "/users/{username}/following", [&pub](Request& req) {
+    return public_doc(
+        Response::activity_json(200, pub.following(req.param("username"), req.query)));
+  });
+
+  // The public log, newest first: {"activities": [...], "next_cursor": "..."}.
+  router.add("GET", "/activities", [&pub](Request& req) {
+    auto before = req.query_param("cursor");
+    std::optional<int64_t> before_index;
+    if (before && !before->empty()) {
+      int64_t value = -1;
+      auto [ptr, ec] = std::from_chars(before->data(), before->data() + before->size(), value);
+      if (ec != std::errc() || ptr != before->data() + before->size() || value < 0)
+        throw ApiError::bad_request("Bad cursor");
+      before_index = value;
+    }
+    const int limit = 50;
+    auto rows = pub.log_page(before_index, limit + 1);
+    Json items = Json::array();
+    bool more = static_cast<int>(rows.size()) > limit;
+    if (more) rows.resize(limit);
+    for (const auto& row : rows) items.push_back(Json::parse(row.json));
+    Json body{{"activities", std::move(items)}};
+    body["next_cursor"] = more ? Json(std::to_string(rows.back().index)) : Json(nullptr);
+    return public_doc(Response::json(200, body));
+  });
+
   router.add("GET", "/activities/{index}", [&pub](Request& req) {
     return public_doc(Response::activity_json(200, pub.activity(parse_index(req.param("index")))));
   });

@@ -45,6 +45,25 @@ void add_auth_routes(Router& router, services::Services& services) {
     return Response::json(200, user_json(who.user, services.uris));
   });
 
+  router.add("GET", "/users", [&services](Request& req) {
+    int page = 0;
+    if (auto p = req.query_param("page")) {
+      try {
+        page = std::stoi(*p);
+      } catch (const std::exception&) {
+        page = -1;
+      }
+      if (page < 0 || page > 100000) throw ApiError::bad_request("Bad page");
+    }
+    const int per_page = 50;
+    Json users = Json::array();
+    for (const auto& u : services.store->list_users(per_page, page * per_page))
+      users.push_back(Json{{"username", u.username},
+                           {"actor_id", services.uris.actor(u.username)},
+                           {"created_at", u.created_at}});
+    return Response::json(200, Json{{"users", std::move(users)}, {"page", page}});
+  });
+
   router.add("POST", "/auth/logout", [&services](Request& req) {
     auto who = require_user(req, services);
     services.auth.logout(who);

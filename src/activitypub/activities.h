@@ -1,0 +1,35 @@
+#pragma once
+// The activities a local user sends that are not asset claims: Follow, Undo, Accept and
+// Announce. Pure builders; every URL comes from the caller or from Uris.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "activitypub/uris.h"
+#include "store/rows.h"
+#include "util/json.h"
+
+namespace artdag::activitypub {
+
+// {id, type: "Follow", actor, object} without @context: the form embedded in Undo and Accept.
+Json follow_object(std::string_view id, std::string_view actor, std::string_view object);
+
+// A Follow of `target` (an actor URL) by `actor`, with @context.
+Json follow_activity(std::string_view id, std::string_view actor, std::string_view target);
+
+// An Undo of `object` (an activity without @context, e.g. follow_object()) by `actor`,
+// addressed to `to`.
+Json undo_activity(std::string_view id, std::string_view actor, Json object, std::string_view to);
+
+// An Accept of `follow` (follow_object() of the Follow received) by `actor`, addressed to the
+// follower.
+Json accept_activity(std::string_view id, std::string_view actor, Json follow,
+                     std::string_view follower);
+
+// The unsigned Announce by `username` of `asset`'s object at log index `index`, published at
+// `published`: to Public, cc the user's followers and the asset owner's actor. Sign it with
+// ld_signature like a Create.
+Json announce_activity(const Uris& uris, std::string_view username, const store::Asset& asset,
+                       int64_t index, std::string_view published);
+
+}  // namespace artdag::activitypub

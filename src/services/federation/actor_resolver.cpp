@@ -1,0 +1,199 @@
+#include "services/federation/actor_resolver.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/url/parse.hpp>
+
+#include "util/error.h"
+#include "util/json.h"
+#include "util/time.h"
+#include "util/url.h"
+
+namespace artdag::services::federation {
+
+namespace {
+
+constexpr const char* kActivityAccept =
+    "application/activity+json, application/ld+json; "
+    "profile=\"https://www.w3.org/ns/activitystreams\"";
+constexpr const char* kJrdAccept = "application/jrd+json, application/json";
+
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+bool is_json_media(const std::string& type) {
+  return type == "application/activity+json" || type == "application/ld+json" ||
+         type == "application/json" || type == "application/jrd+json";
+}
+
+ResolveError from_fetch_error(const net::FetchError& e, const std::string& url) {
+  using Kind = net::FetchError::Kind;
+  switch (e.kind()) {
+    case Kind::kForbiddenAddress:
+      return {ResolveError::Kind::kForbidden,
+              "the host resolves to a private or loopback address this server may not reach"};
+    case Kind::kBadUrl:
+      return {ResolveError::Kind::kInvalid, std::string("bad URL: ") + e.what()};
+    case Kind::kTooLarge:
+      return {ResolveError::Kind::kInvalid, "the answer is larger than 1 MiB"};
+    case Kind::kTimeout:
+      return {ResolveError::Kind::kUnreachable, "timed out fetching " + url};
+    default:
+      return {ResolveError::Kind::kUnreachable, "could not fetch " + url + ": " + e.what()};
+  }
+}
+
+Json parse_document(const net::HttpResponse& response, const char* what) {
+  if (!is_json_media(response.media_type()))
+    throw ResolveError(ResolveError::Kind::kInvalid,
+                       std::string(what) + " is not JSON (Content-Type " +
+                           (response.media_type().empty() ? "missing" : response.media_type()) +
+                           ")");
+  try {
+    return parse_json_object(response.body);
+  } catch (const ApiError&) {
+    throw ResolveError(ResolveError::Kind::kInvalid, std::string(what) + " is not a JSON object");
+  }
+}
+
+}  // namespace
+
+ActorResolver::ActorResolver(store::Store& store, Transport transport, GetSigner signer,
+                             ResolverOptions options)
+    : store_(store),
+      transport_(std::move(transport)),
+      signer_(std::move(signer)),
+      options_(std::move(options)) {}
+
+int64_t ActorResolver::now() const {
+  return options_.clock ? options_.clock() : unix_now();
+}
+
+std::optional<store::RemoteActor> ActorResolver::cached(const std::string& actor_url) {
+  return store_.find_remote_actor(actor_url);
+}
+
+bool ActorResolver::may_refetch(const store::RemoteActor& actor) const {
+  return now() - actor.fetched_at >= options_.min_refetch_interval_seconds;
+}
+
+store::RemoteActor ActorResolver::get(const std::string& actor_url) {
+  if (auto actor = cached(actor_url)) return *actor;
+  return fetch(actor_url);
+}
+
+store::RemoteActor ActorResolver::fetch(const std::string& actor_url) {
+  return fetch_checked(actor_url, true);
+}
+
+ActorResolver::Fetched ActorResolver::get_following_redirects(const std::string& start_url,
+                                                              const std::string& accept,
+                                                              bool sign) {
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  std::string url = start_url;
+  for (int hop = 0;; ++hop) {
+    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (remaining.count() <= 0)
+      throw ResolveError(ResolveError::Kind::kUnreachable, "timed out fetching " + start_url);
+    net::HeaderList headers{{"Accept", accept}};
+    if (sign && signer_) {
+      for (auto& h : signer_(url)) headers.push_back(std::move(h));
+    }
+    net::RequestOptions request_options;
+    request_options.timeout = remaining;
+    request_options.max_response_bytes = options_.max_response_bytes;
+    request_options.max_redirects = 0;
+    net::HttpResponse response;
+    try {
+      response = transport_(url, headers, request_options);
+    } catch (const net::FetchError& e) {
+      throw from_fetch_error(e, url);
+    }
+    if (!is_redirect(response.status)) return {std::move(response), url};
+    if (hop >= options_.max_redirects)
+      throw ResolveError(ResolveError::Kind::kInvalid, "too many redirects from " + start_url);
+    auto next = activitypub::resolve_url(url, response.header("location"));
+    if (!next) throw ResolveError(ResolveError::Kind::kInvalid, "bad redirect from " + url);
+    if (url.rfind("https:", 0) == 0 && next->rfind("https:", 0) != 0)
+      throw ResolveError(ResolveError::Kind::kInvalid, "refused a redirect from https to http");
+    url = *next;
+  }
+}
+
+store::RemoteActor ActorResolver::fetch_checked(const std::string& actor_url, bool may_follow_id) {
+  if (!activitypub::is_http_url(actor_url))
+    throw ResolveError(ResolveError::Kind::kInvalid, "an actor id must be an http(s) URL");
+  auto fetched = get_following_redirects(actor_url, kActivityAccept, true);
+  const long status = fetched.response.status;
+  if (status == 404 || status == 410)
+    throw ResolveError(ResolveError::Kind::kGone,
+                       "the actor is gone (HTTP " + std::to_string(status) + ")");
+  if (status != 200)
+    throw ResolveError(ResolveError::Kind::kUnreachable,
+                       "fetching the actor answered HTTP " + std::to_string(status));
+  Json doc = parse_document(fetched.response, "the actor document");
+  auto checked = activitypub::read_actor_document(doc, fetched.url);
+  if (!checked) {
+    // An actor served under another URL of its own host (e.g. /@name for /users/name): read
+    // it from its id once.
+    auto id = doc.find("id");
+    if (may_follow_id && id != doc.end() && id->is_string() &&
+        id->get_ref<const std::string&>() != fetched.url &&
+        activitypub::url_origin(id->get_ref<const std::string&>()) ==
+            activitypub::url_origin(fetched.url))
+      return fetch_checked(id->get<std::string>(), false);
+    throw ResolveError(ResolveError::Kind::kInvalid, checked.error);
+  }
+  const auto& a = *checked.value;
+  store::RemoteActor actor{
+      a.id,         a.inbox, a.shared_inbox, a.key_id, a.public_key_pem, a.preferred_username,
+      to_wire(doc), now()};
+  store_.upsert_remote_actor(actor);
+  return actor;
+}
+
+bool ActorResolver::plain_http_allowed(std::string_view host) const {
+  auto authority = boost::urls::parse_authority(host);
+  if (!authority) return false;
+  std::string address(authority->host_address());
+  if (address.size() > 2 && address.front() == '[') address = address.substr(1, address.size() - 2);
+  auto ip = parse_ip(address);
+  if (!ip || !is_non_public(*ip)) return false;
+  for (const auto& cidr : options_.allow_private)
+    if (cidr.contains(*ip)) return true;
+  return false;
+}
+
+std::string ActorResolver::webfinger(const activitypub::AcctAddress& account) {
+  const std::string path = "/.well-known/webfinger?resource=" + encode_query_value(account.uri());
+  std::vector<std::string> schemes{"https"};
+  if (plain_http_allowed(account.host)) schemes.emplace_back("http");
+  std::optional<Fetched> fetched;
+  for (std::size_t i = 0; i < schemes.size(); ++i) {
+    try {
+      fetched =
+          get_following_redirects(schemes[i] + "://" + account.host + path, kJrdAccept, false);
+      break;
+    } catch (const ResolveError& e) {
+      if (e.kind() != ResolveError::Kind::kUnreachable || i + 1 == schemes.size()) throw;
+      spdlog::debug("webfinger over {} failed for {} ({}); trying {}", schemes[i], account.host,
+                    e.what(), schemes[i + 1]);
+    }
+  }
+  const long status = fetched->response.status;
+  if (status == 404 || status == 410)
+    throw ResolveError(ResolveError::Kind::kGone, "no account " + account.uri());
+  if (status != 200)
+    throw ResolveError(ResolveError::Kind::kUnreachable,
+                       "WebFinger answered HTTP " + std::to_string(status));
+  Json jrd = parse_document(fetched->response, "the WebFinger answer");
+  auto self = activitypub::jrd_self_link(jrd);
+  if (!self)
+    throw ResolveError(ResolveError::Kind::kInvalid,
+                       "the WebFinger answer has no ActivityPub self link");
+  return *self;
+}
+
+}  // namespace artdag::services::federation

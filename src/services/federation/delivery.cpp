@@ -1,0 +1,291 @@
+#include "services/federation/delivery.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+
+#include "activitypub/http_signature.h"
+#include "crypto/hash.h"
+#include "crypto/rsa_key.h"
+#include "util/error.h"
+#include "util/time.h"
+
+namespace artdag::services::federation {
+
+namespace {
+
+constexpr const char* kActivityJson = "application/activity+json";
+// Answers to deliveries are read only for their status: keep them small.
+constexpr std::size_t kMaxAnswerBytes = 256 * 1024;
+
+std::optional<std::string> env_value(const EnvLookup& env, const char* name) {
+  auto v = env(name);
+  if (!v) return std::nullopt;
+  std::string s = *v;
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+int64_t env_integer(const EnvLookup& env, const char* name, int64_t fallback, int64_t min,
+                    int64_t max) {
+  auto text = env_value(env, name);
+  if (!text) return fallback;
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || ptr != text->data() + text->size() || value < min || value > max)
+    throw ConfigError(std::string(name) + " must be an integer " + std::to_string(min) + "-" +
+                      std::to_string(max) + ", got '" + *text + "'");
+  return value;
+}
+
+double env_decimal(const EnvLookup& env, const char* name, double fallback, double min,
+                   double max) {
+  auto text = env_value(env, name);
+  if (!text) return fallback;
+  char* end = nullptr;
+  double value = std::strtod(text->c_str(), &end);
+  if (end != text->c_str() + text->size() || !std::isfinite(value) || value < min || value > max)
+    throw ConfigError(std::string(name) + " must be a number " + std::to_string(min) + "-" +
+                      std::to_string(max) + ", got '" + *text + "'");
+  return value;
+}
+
+std::string make_worker_id() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "host");
+  return std::string(host) + ":" + std::to_string(::getpid()) + ":" + crypto::random_token_hex(4);
+}
+
+double jitter_draw() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+}  // namespace
+
+DeliveryOptions delivery_options_from_env(const EnvLookup& env) {
+  DeliveryOptions o;
+  o.concurrency =
+      static_cast<int>(env_integer(env, "ARTDAG_DELIVERY_CONCURRENCY", o.concurrency, 1, 256));
+  const int64_t timeout =
+      env_integer(env, "ARTDAG_DELIVERY_TIMEOUT_SECONDS", o.request_timeout.count() / 1000, 1, 300);
+  o.request_timeout = std::chrono::seconds(timeout);
+  o.lease_seconds = env_integer(env, "ARTDAG_DELIVERY_LEASE_SECONDS",
+                                std::max<int64_t>(o.lease_seconds, timeout + 2), 1, 7 * 24 * 3600);
+  if (o.lease_seconds < timeout + 2)
+    throw ConfigError("ARTDAG_DELIVERY_LEASE_SECONDS must exceed the delivery timeout (" +
+                      std::to_string(timeout) + " s) by at least 2 s, got " +
+                      std::to_string(o.lease_seconds));
+  o.retry.scale = env_decimal(env, "ARTDAG_DELIVERY_RETRY_SCALE", o.retry.scale, 0, 1000);
+  o.retry.max_attempts = static_cast<int>(
+      env_integer(env, "ARTDAG_DELIVERY_MAX_ATTEMPTS", o.retry.max_attempts, 1, 1000));
+  return o;
+}
+
+net::HeaderList delivery_headers(const std::string& inbox_url, const std::string& payload,
+                                 const crypto::RsaKey& key, const std::string& key_id,
+                                 int64_t now) {
+  auto signed_headers =
+      activitypub::sign_request("POST", inbox_url, std::string_view(payload), key, key_id, now);
+  net::HeaderList headers;
+  for (auto& field : signed_headers.fields()) headers.push_back(std::move(field));
+  headers.emplace_back("Content-Type", kActivityJson);
+  headers.emplace_back("Accept", kActivityJson);
+  return headers;
+}
+
+DeliveryWorker::DeliveryWorker(store::Store& store, crypto::KeyStore& keys,
+                               const activitypub::Uris& uris, DeliveryNotifier& notifier,
+                               net::OutboundPolicy policy, DeliveryOptions options)
+    : store_(store),
+      keys_(keys),
+      uris_(uris),
+      notifier_(notifier),
+      client_(std::move(policy)),
+      options_(std::move(options)),
+      worker_id_(make_worker_id()) {
+  options_.concurrency = std::max(options_.concurrency, 1);
+  options_.fanout_batch = std::max(options_.fanout_batch, 1);
+}
+
+DeliveryWorker::~DeliveryWorker() {
+  stop();
+}
+
+void DeliveryWorker::start() {
+  std::lock_guard lock(mutex_);
+  if (started_) return;
+  started_ = true;
+  for (int i = 0; i < options_.concurrency; ++i) senders_.emplace_back([this] { send_loop(); });
+  claimer_ = std::thread([this] { claim_loop(); });
+  spdlog::info("delivery worker {} started ({} senders, lease {} s)", worker_id_,
+               options_.concurrency, options_.lease_seconds);
+}
+
+void DeliveryWorker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+  }
+  stopping_ = true;
+  notifier_.notify();
+  if (claimer_.joinable()) claimer_.join();
+
+  // No more claims. Leased jobs no sender has picked up go back to the queue, due now.
+  std::deque<store::DeliveryJob> unsent;
+  {
+    std::lock_guard lock(mutex_);
+    unsent.swap(queue_);
+    closing_ = true;
+  }
+  work_.notify_all();
+  const int64_t now = unix_now();
+  for (const auto& job : unsent) {
+    try {
+      store_.retry_delivery(job.id, now, "not sent: server stopping");
+      ++released_;
+    } catch (const std::exception& e) {
+      ++store_errors_;
+      spdlog::warn("delivery: could not release job {} ({}); its lease expires in {} s", job.id,
+                   e.what(), options_.lease_seconds);
+    }
+  }
+  // In-flight POSTs end within request_timeout.
+  for (auto& t : senders_)
+    if (t.joinable()) t.join();
+  auto s = stats();
+  spdlog::info("delivery worker stopped: {} delivered, {} retried, {} dropped, {} released",
+               s.delivered, s.retried, s.dropped, s.released);
+}
+
+DeliveryStats DeliveryWorker::stats() const {
+  return {delivered_.load(), retried_.load(), dropped_.load(), released_.load(),
+          store_errors_.load()};
+}
+
+void DeliveryWorker::claim_loop() {
+  auto last_error_log = std::chrono::steady_clock::time_point{};
+  while (!stopping_) {
+    bool more = false;
+    try {
+      more = claim_once();
+    } catch (const std::exception& e) {
+      // The database is away (StoreUnavailable) or a query failed: try again next poll.
+      ++store_errors_;
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_error_log > std::chrono::seconds(30)) {
+        spdlog::warn("delivery: cannot read the queue: {}", e.what());
+        last_error_log = now;
+      }
+    }
+    if (stopping_) break;
+    if (!more) notifier_.wait_for(options_.poll_interval);
+  }
+}
+
+bool DeliveryWorker::claim_once() {
+  const int64_t now = unix_now();
+  const int64_t created = store_.expand_fanouts(now, options_.fanout_batch);
+  int idle = 0;
+  {
+    std::lock_guard lock(mutex_);
+    idle = options_.concurrency - in_flight_ - static_cast<int>(queue_.size());
+  }
+  // No idle sender: a finishing one pokes the notifier.
+  if (idle <= 0) return false;
+  auto jobs = store_.claim_deliveries(worker_id_, now, now + options_.lease_seconds, idle);
+  if (!jobs.empty()) {
+    std::lock_guard lock(mutex_);
+    for (auto& job : jobs) queue_.push_back(std::move(job));
+  }
+  work_.notify_all();
+  return created > 0 || static_cast<int>(jobs.size()) == idle;
+}
+
+void DeliveryWorker::send_loop() {
+  for (;;) {
+    store::DeliveryJob job;
+    {
+      std::unique_lock lock(mutex_);
+      work_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      ++in_flight_;
+    }
+    Verdict verdict = attempt(job);
+    finish(job, verdict);
+    {
+      std::lock_guard lock(mutex_);
+      --in_flight_;
+    }
+    notifier_.notify();  // a sender is idle: claim more
+  }
+}
+
+Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
+  const int64_t now = unix_now();
+  try {
+    crypto::RsaKey key = keys_.ensure(job.sender);
+    auto headers = delivery_headers(job.inbox_url, job.payload, key, uris_.key_id(job.sender), now);
+    net::RequestOptions request;
+    request.timeout = options_.request_timeout;
+    request.max_response_bytes = kMaxAnswerBytes;
+    request.max_redirects = 0;
+    auto response = client_.request("POST", job.inbox_url, headers, job.payload, request);
+    return classify_response(response.status, response.header("retry-after"), unix_now());
+  } catch (const net::FetchError& e) {
+    return classify_fetch_error(e.kind(), e.what());
+  } catch (const std::invalid_argument& e) {
+    // sign_request: the inbox is not an absolute http(s) URL. It never will be.
+    return {Outcome::kDrop, std::string("bad inbox URL: ") + e.what(), std::nullopt};
+  } catch (const crypto::CryptoError& e) {
+    // The sender's key cannot be read (permissions, a disk problem): an operator can fix it.
+    return {Outcome::kRetry, std::string("signing key unavailable: ") + e.what(), std::nullopt};
+  } catch (const std::exception& e) {
+    return {Outcome::kRetry, e.what(), std::nullopt};
+  }
+}
+
+void DeliveryWorker::finish(const store::DeliveryJob& job, const Verdict& verdict) {
+  const int64_t now = unix_now();
+  Decision d = decide(verdict, job.attempts, options_.retry, now, jitter_draw());
+  try {
+    switch (d.action) {
+      case Action::kComplete:
+        store_.complete_delivery(job.id);
+        ++delivered_;
+        spdlog::debug("delivery {}: delivered to {}", job.id, job.inbox_url);
+        break;
+      case Action::kRetry:
+        store_.retry_delivery(job.id, d.next_attempt_at, d.error);
+        ++retried_;
+        spdlog::debug("delivery {}: {} answered '{}'; attempt {} in {} s", job.id, job.inbox_url,
+                      d.error, job.attempts + 2, d.next_attempt_at - now);
+        break;
+      case Action::kDrop:
+        store_.drop_delivery(job.id, d.error);
+        ++dropped_;
+        spdlog::info("delivery {}: dropped delivery to {}: {}", job.id, job.inbox_url, d.error);
+        break;
+    }
+  } catch (const std::exception& e) {
+    // The outcome is lost; the lease runs out and the job is tried again (at-least-once).
+    ++store_errors_;
+    spdlog::warn("delivery {}: could not record the outcome ({}); retried after the lease", job.id,
+                 e.what());
+  }
+}
+
+}  // namespace artdag::services::federation

@@ -1,0 +1,121 @@
+#pragma once
+// Outgoing delivery: turns the database queue (Store "Delivery queue") into signed POSTs.
+//
+// One DeliveryWorker per server process, owned by `serve`. Its claimer thread, every
+// poll_interval or as soon as the DeliveryNotifier is poked, expands new activities into
+// jobs (Store::expand_fanouts: one per distinct inbox, shared inbox preferred) and leases
+// as many due jobs as it has idle senders (Store::claim_deliveries, FOR UPDATE SKIP LOCKED on
+// PostgreSQL, under a worker id unique to this process). A pool of sender threads POSTs them
+// concurrently, each signed at send time with the sender's key (draft-cavage rsa-sha256
+// over `(request-target) host date digest`, keyId = Uris::key_id(sender), Digest over the
+// exact payload bytes), through net::HttpClient and its private-address guard. The answer
+// is classified by retry_policy.h: complete, retry later, or drop.
+//
+// Guarantees: at-least-once. A job leaves the queue only after a 2xx (or is dropped); a
+// process killed mid-delivery leaves its jobs leased until `lease_seconds` pass, then any
+// process takes them again. Several processes never hold a lease on the same job at once.
+// stop() stops claiming, gives back the leases of jobs not yet started (due at once; the
+// store counts that as an attempt), and waits for in-flight POSTs, which end within
+// request_timeout.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "activitypub/uris.h"
+#include "config/config.h"
+#include "crypto/key_store.h"
+#include "net/http_client.h"
+#include "services/federation/delivery_notifier.h"
+#include "services/federation/retry_policy.h"
+#include "store/store.h"
+
+namespace artdag::services::federation {
+
+struct DeliveryOptions {
+  int concurrency = 32;                          // sender threads = most POSTs in flight
+  std::chrono::milliseconds poll_interval{200};  // claim at least this often
+  int64_t lease_seconds = 120;                   // > request_timeout, with a margin
+  std::chrono::milliseconds request_timeout{10000};
+  int fanout_batch = 100;  // activities expanded per poll
+  RetryPolicy retry;
+};
+
+// Options from the environment (all optional; tests and benchmarks use them):
+//   ARTDAG_DELIVERY_CONCURRENCY      1..256 (32)
+//   ARTDAG_DELIVERY_TIMEOUT_SECONDS  1..300 (10): one POST, connect included
+//   ARTDAG_DELIVERY_LEASE_SECONDS    (120): must exceed the timeout by 2 s or more
+//   ARTDAG_DELIVERY_RETRY_SCALE      0..1000 (1): multiplies the retry schedule; 0.01 turns
+//                                    days into minutes, 0 retries at once
+//   ARTDAG_DELIVERY_MAX_ATTEMPTS     1..1000 (17)
+// Throws ConfigError with one clear line for a bad value.
+DeliveryOptions delivery_options_from_env(const EnvLookup& env);
+
+// The headers of one signed delivery POST, in order: Host, Date, Digest, Signature,
+// Content-Type and Accept (application/activity+json). Throws std::invalid_argument when
+// `inbox_url` is not an absolute http(s) URL.
+net::HeaderList delivery_headers(const std::string& inbox_url, const std::string& payload,
+                                 const crypto::RsaKey& key, const std::string& key_id, int64_t now);
+
+struct DeliveryStats {
+  uint64_t delivered = 0;
+  uint64_t retried = 0;
+  uint64_t dropped = 0;
+  uint64_t released = 0;  // leases given back by stop()
+  uint64_t store_errors = 0;
+};
+
+class DeliveryWorker {
+ public:
+  DeliveryWorker(store::Store& store, crypto::KeyStore& keys, const activitypub::Uris& uris,
+                 DeliveryNotifier& notifier, net::OutboundPolicy policy,
+                 DeliveryOptions options = {});
+  ~DeliveryWorker();  // stop()
+  DeliveryWorker(const DeliveryWorker&) = delete;
+  DeliveryWorker& operator=(const DeliveryWorker&) = delete;
+
+  void start();  // starts the threads; once
+  void stop();   // idempotent; see above
+  void notify() { notifier_.notify(); }
+
+  const std::string& worker_id() const { return worker_id_; }
+  const DeliveryOptions& options() const { return options_; }
+  DeliveryStats stats() const;
+
+  // One attempt at one job: sign, POST, read the answer. Touches no queue state.
+  Verdict attempt(const store::DeliveryJob& job) const;
+
+ private:
+  void claim_loop();
+  bool claim_once();  // true when there may be more to claim right away
+  void send_loop();
+  void finish(const store::DeliveryJob& job, const Verdict& verdict);
+
+  store::Store& store_;
+  crypto::KeyStore& keys_;
+  const activitypub::Uris& uris_;
+  DeliveryNotifier& notifier_;
+  net::HttpClient client_;
+  DeliveryOptions options_;
+  std::string worker_id_;
+
+  std::mutex mutex_;
+  std::condition_variable work_;
+  std::deque<store::DeliveryJob> queue_;  // leased, not yet picked by a sender
+  int in_flight_ = 0;
+  bool closing_ = false;  // senders exit once the queue is empty
+  bool started_ = false;
+  bool stopped_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread claimer_;
+  std::vector<std::thread> senders_;
+
+  std::atomic<uint64_t> delivered_{0}, retried_{0}, dropped_{0}, released_{0}, store_errors_{0};
+};
+
+}  // namespace artdag::services::federation

@@ -1,0 +1,52 @@
+#include "services/federation/federation_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "activitypub/http_signature.h"
+#include "util/time.h"
+
+namespace artdag::services::federation {
+
+namespace {
+
+Transport client_transport(const net::HttpClient& client) {
+  return
+      [&client](const std::string& url, const net::HeaderList& headers,
+                const net::RequestOptions& options) { return client.get(url, headers, options); };
+}
+
+// Signs GETs as the instance actor: (request-target) host date, keyId BASE/users/{u}#main-key.
+GetSigner instance_signer(crypto::KeyStore& keys, const activitypub::Uris& uris,
+                          std::string username) {
+  return [&keys, &uris, username = std::move(username)](const std::string& url) -> net::HeaderList {
+    try {
+      const auto key = keys.load(username);
+      return activitypub::sign_request("GET", url, std::nullopt, key, uris.key_id(username),
+                                       unix_now())
+          .fields();
+    } catch (const std::exception& e) {
+      spdlog::warn("fetching {} unsigned: cannot sign as '{}': {}", url, username, e.what());
+      return {};
+    }
+  };
+}
+
+ResolverOptions resolver_options(const Config& config) {
+  ResolverOptions options;
+  options.allow_private = config.allow_private_networks;
+  return options;
+}
+
+}  // namespace
+
+FederationService::FederationService(const Config& config, store::Store& store,
+                                     crypto::KeyStore& keys, const activitypub::Uris& uris,
+                                     DeliveryNotifier& notifier)
+    : client(net::OutboundPolicy{config.allow_private_networks}),
+      resolver(store, client_transport(client), instance_signer(keys, uris, config.instance_user),
+               resolver_options(config)),
+      outgoing(store, uris, &notifier),
+      inbox(store, uris, resolver, outgoing),
+      follows(store, uris, keys, resolver, outgoing) {}
+
+}  // namespace artdag::services::federation

@@ -1,0 +1,32 @@
+#pragma once
+// Federation as the rest of the server sees it: the inbox, the user actions (follow,
+// unfollow, share), and what they share — the outbound HTTP client, the remote actor
+// resolver and the queue of single deliveries. Built once in Services; does no I/O until
+// used.
+#include "activitypub/uris.h"
+#include "config/config.h"
+#include "crypto/key_store.h"
+#include "net/http_client.h"
+#include "services/federation/actor_resolver.h"
+#include "services/federation/delivery_notifier.h"
+#include "services/federation/follow_service.h"
+#include "services/federation/inbox.h"
+#include "services/federation/outgoing.h"
+#include "store/store.h"
+
+namespace artdag::services::federation {
+
+class FederationService {
+ public:
+  // `notifier` wakes the delivery worker after anything is queued.
+  FederationService(const Config& config, store::Store& store, crypto::KeyStore& keys,
+                    const activitypub::Uris& uris, DeliveryNotifier& notifier);
+
+  net::HttpClient client;  // the outbound rules (ARTDAG_ALLOW_PRIVATE_NETWORKS)
+  ActorResolver resolver;  // signed GETs as the instance actor (config.instance_user)
+  Outgoing outgoing;
+  InboxService inbox;
+  FollowService follows;
+};
+
+}  // namespace artdag::services::federation

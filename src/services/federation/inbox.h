@@ -1,0 +1,84 @@
+#pragma once
+// The inbox: POST /users/{u}/inbox and the shared POST /inbox.
+//
+// receive() runs every check before anything is stored, in this order:
+//   body ≤ 1 MiB (413) → HTTP signature structure, coverage, Digest and Date (401, pure) →
+//   JSON object (400) → id / type / actor (422) → keyId on the actor (401) → the actor's key
+//   (cache, else a signed fetch; refetched once when the cached key fails: key rotation) and
+//   the RSA check (401) → duplicate id (202, nothing done) → the handler for the type, one
+//   file per type under inbox/ (unknown types: 202, ignored).
+// Every 401 carries the failed check as its detail. A request signed only with RFC 9421
+// (Signature-Input) gets 401 too, so senders that "double-knock" fall back to draft-cavage.
+//
+// One exception to "verified or nothing": a Delete whose object is its own actor, from an
+// actor we have cached, whose document now answers 404/410. The key is gone with the account,
+// so the Delete cannot be verified; the origin saying the actor is gone is the proof, and
+// the actor is removed (what Mastodon does). A self-Delete from an actor we never cached is
+// acknowledged without any fetch (nothing to remove; servers broadcast these widely).
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "activitypub/http_signature.h"
+#include "activitypub/uris.h"
+#include "services/federation/actor_resolver.h"
+#include "services/federation/outgoing.h"
+#include "store/store.h"
+#include "util/json.h"
+
+namespace artdag::services::federation {
+
+inline constexpr std::size_t kMaxInboxBody = 1024 * 1024;
+
+// An activity that has the shape every activity needs.
+struct InboxActivity {
+  Json json;
+  std::string id;     // an http(s) URL on the actor's origin
+  std::string type;   // first type when an array was sent
+  std::string actor;  // the actor's URL (from a string, or an object's id)
+};
+
+// Checks the common shape: `activity` is an object with an `id` (http(s) URL on the same
+// origin as the actor: an activity cannot take another server's id), a string `type` (or
+// array of them) and an `actor` (http(s) URL or object with one). ApiError 422 otherwise.
+InboxActivity parse_inbox_activity(Json activity);
+
+struct InboxResult {
+  enum class Outcome { kProcessed, kDuplicate, kIgnored };
+  Outcome outcome = Outcome::kIgnored;
+  std::string note;  // what was done, or why nothing was
+  static InboxResult processed(std::string note) { return {Outcome::kProcessed, std::move(note)}; }
+  static InboxResult ignored(std::string note) { return {Outcome::kIgnored, std::move(note)}; }
+  const char* outcome_name() const;
+};
+
+// A POST to an inbox, borrowed from the HTTP request.
+struct InboxPost {
+  std::string_view method;
+  std::string_view target;  // path and query, as received
+  const activitypub::HeaderFields& headers;
+  std::string_view body;
+  std::optional<std::string> username;  // the personal inbox's user; nullopt: shared inbox
+};
+
+class InboxService {
+ public:
+  InboxService(store::Store& store, const activitypub::Uris& uris, ActorResolver& resolver,
+               Outgoing& outgoing);
+
+  // Throws ApiError (400 / 401 / 404 unknown user / 413 / 422); returning means 202.
+  InboxResult receive(const InboxPost& post);
+
+ private:
+  // The verified signer, or nullopt for a self-Delete of an actor that is gone.
+  std::optional<store::RemoteActor> verify_signer(const activitypub::CheckedRequest& request,
+                                                  const InboxActivity& activity, bool self_delete);
+
+  store::Store& store_;
+  const activitypub::Uris& uris_;
+  ActorResolver& resolver_;
+  Outgoing& outgoing_;
+};
+
+}  // namespace artdag::services::federation

@@ -1,0 +1,327 @@
+#include "services/l1_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <regex>
+
+#include "util/error.h"
+#include "util/net.h"
+#include "util/time.h"
+#include "util/url.h"
+
+namespace artdag::services {
+
+namespace {
+
+const std::vector<std::string> kAssetTypes = {"image",  "video",          "audio",   "effect",
+                                              "recipe", "infrastructure", "document"};
+
+bool is_sha3_hex(const std::string& s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A value from L1 fit to quote in an error detail: bounded, printable ASCII
+// only.
+std::string quote(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (s.size() > 40) out += "...";
+  return out;
+}
+
+// The host of a normalised server URL (scheme://host[:port][/path]), brackets
+// stripped.
+std::string host_of(const std::string& url) {
+  auto start = url.find("://");
+  if (start == std::string::npos) return "";
+  start += 3;
+  if (start < url.size() && url[start] == '[') {
+    auto end = url.find(']', start);
+    return end == std::string::npos ? "" : url.substr(start + 1, end - start - 1);
+  }
+  auto end = url.find_first_of(":/", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// A member that must be a string when present: "" when absent or null, ApiError
+// 422 when another type or longer than max_len.
+std::string optional_run_string(const Json& run, const char* name, std::size_t max_len) {
+  auto it = run.find(name);
+  if (it == run.end() || it->is_null()) return "";
+  if (!it->is_string())
+    throw ApiError::unprocessable(std::string("The L1 run's '") + name + "' is not a string");
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.size() > max_len)
+    throw ApiError::unprocessable(std::string("The L1 run's '") + name + "' is longer than " +
+                                  std::to_string(max_len) + " bytes");
+  return s;
+}
+
+}  // namespace
+
+L1Service::L1Service(const Config& config, store::Store& store, RegistryService& registry,
+                     AuthService& auth, const activitypub::Uris& uris)
+    : servers_(config.l1_servers),
+      store_(store),
+      registry_(registry),
+      auth_(auth),
+      uris_(uris),
+      client_(net::OutboundPolicy{config.allow_private_networks}) {
+  // The outbound rules apply to L1 servers too (DNS for a configured name can
+  // change); say so at start-up for a literal address the rules will refuse.
+  for (const auto& server : servers_) {
+    auto ip = parse_ip(host_of(server));
+    if (ip && !client_.address_allowed(*ip))
+      spdlog::warn(
+          "L1 server {} is a private or loopback address: record-run "
+          "will fail unless "
+          "ARTDAG_ALLOW_PRIVATE_NETWORKS names it",
+          server);
+  }
+}
+
+std::optional<std::string> L1Service::configured_server(std::string_view url) const {
+  auto normalised = normalize_server_url(url);
+  if (!normalised) return std::nullopt;
+  if (std::find(servers_.begin(), servers_.end(), *normalised) == servers_.end())
+    return std::nullopt;
+  return normalised;
+}
+
+std::string L1Service::require_configured(std::string_view url) const {
+  auto server = configured_server(url);
+  if (!server) throw ApiError::forbidden("l1_server is not one of this server's L1 servers");
+  return *server;
+}
+
+void L1Service::validate_run_id(std::string_view run_id) {
+  bool printable =
+      std::all_of(run_id.begin(), run_id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  if (run_id.empty() || run_id.size() > kMaxRunIdLength || !printable || run_id == "." ||
+      run_id == "..")
+    throw ApiError::unprocessable(
+        "Field 'run_id' must be 1-128 printable "
+        "ASCII characters without spaces");
+}
+
+std::optional<std::string> L1Service::asset_type_for(const Json& output_type) {
+  if (output_type.is_null()) return "video";
+  if (!output_type.is_string()) return std::nullopt;
+  const std::string type = lower(output_type.get_ref<const std::string&>());
+  if (std::find(kAssetTypes.begin(), kAssetTypes.end(), type) != kAssetTypes.end()) return type;
+  static const std::regex mime_re(R"(^(image|video|audio)/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$)");
+  std::smatch m;
+  if (type.size() <= 128 && std::regex_match(type, m, mime_re)) return m[1].str();
+  return std::nullopt;
+}
+
+L1Run L1Service::parse_run(const Json& run, std::string_view requested_run_id,
+                           std::string_view expected_user) {
+  if (!run.is_object()) throw ApiError::bad_gateway("The L1 server's answer is not a JSON object");
+  L1Run out;
+  out.run_id = std::string(requested_run_id);
+
+  // The answer must be about the run asked for.
+  if (auto it = run.find("run_id"); it != run.end() && !it->is_null()) {
+    if (!it->is_string() || it->get_ref<const std::string&>() != requested_run_id)
+      throw ApiError::bad_gateway("The L1 server answered with another run");
+  }
+
+  // Whose run it is, before anything about it is told.
+  auto user = run.find("username");
+  if (user == run.end() || !user->is_string() || user->get_ref<const std::string&>().empty())
+    throw ApiError::forbidden(
+        "The L1 run does not name its owner; only your "
+        "own runs can be recorded");
+  out.username = lower(user->get_ref<const std::string&>());
+  if (out.username != lower(expected_user))
+    throw ApiError::forbidden("The L1 run belongs to another user");
+
+  auto status = run.find("status");
+  if (status == run.end() || !status->is_string())
+    throw ApiError::bad_gateway("The L1 server's answer has no run status");
+  const auto& status_text = status->get_ref<const std::string&>();
+  if (status_text != "completed")
+    throw ApiError::conflict("The L1 run is not completed (status: " + quote(status_text) + ")");
+
+  auto hash = run.find("output_hash");
+  if (hash == run.end() || !hash->is_string() || !is_sha3_hex(hash->get_ref<const std::string&>()))
+    throw ApiError::unprocessable(
+        "The L1 run has no valid output_hash (64 "
+        "lowercase hex characters, SHA3-256)");
+  out.output_hash = hash->get<std::string>();
+
+  if (auto inputs = run.find("inputs"); inputs != run.end() && !inputs->is_null()) {
+    if (!inputs->is_array())
+      throw ApiError::unprocessable("The L1 run's 'inputs' is not a list of SHA3-256 hashes");
+    if (inputs->size() > kMaxInputs)
+      throw ApiError::unprocessable("The L1 run has more than " + std::to_string(kMaxInputs) +
+                                    " inputs");
+    for (const auto& input : *inputs) {
+      if (!input.is_string() || !is_sha3_hex(input.get_ref<const std::string&>()))
+        throw ApiError::unprocessable("The L1 run's 'inputs' is not a list of SHA3-256 hashes");
+      out.inputs.push_back(input.get<std::string>());
+    }
+  }
+
+  out.recipe = optional_run_string(run, "recipe", kMaxRecipeLength);
+  if (out.recipe.empty()) throw ApiError::unprocessable("The L1 run names no recipe");
+
+  auto type = run.find("output_type");
+  auto asset_type = asset_type_for(type == run.end() ? Json(nullptr) : *type);
+  if (!asset_type)
+    throw ApiError::unprocessable(
+        "The L1 run's output_type is not one of image, video, audio, effect, "
+        "recipe, "
+        "infrastructure, document (or an image/, video/, audio/ media type)");
+  out.asset_type = *asset_type;
+
+  out.output_ipfs_cid = optional_run_string(run, "output_ipfs_cid", 128);
+  static const std::regex cid_re("^[A-Za-z0-9]+$");
+  if (!out.output_ipfs_cid.empty() && !std::regex_match(out.output_ipfs_cid, cid_re))
+    throw ApiError::unprocessable("The L1 run's output_ipfs_cid is not a CID");
+
+  out.completed_at = optional_run_string(run, "completed_at", kMaxCompletedAtLength);
+  return out;
+}
+
+Json L1Service::provenance_json(const L1Run& run, const std::string& l1_server) {
+  Json p{{"l1_server", l1_server},
+         {"run_id", run.run_id},
+         {"recipe", run.recipe},
+         {"inputs", run.inputs}};
+  if (!run.completed_at.empty()) p["completed_at"] = run.completed_at;
+  return p;
+}
+
+Json L1Service::fetch_run(const std::string& l1_server, std::string_view run_id) const {
+  const std::string url = l1_server + "/runs/" + encode_path_segment(run_id);
+  net::RequestOptions options;
+  options.timeout = kFetchTimeout;
+  options.max_response_bytes = kMaxRunBytes;
+  options.max_redirects = 0;
+  net::HttpResponse response;
+  try {
+    response = client_.get(url, {{"Accept", "application/json"}}, options);
+  } catch (const net::FetchError& e) {
+    spdlog::warn("record-run: fetching {} failed: {}", url, e.what());
+    using Kind = net::FetchError::Kind;
+    switch (e.kind()) {
+      case Kind::kTimeout:
+        throw ApiError::bad_gateway("The L1 server did not answer within " +
+                                    std::to_string(kFetchTimeout.count() / 1000) + " seconds");
+      case Kind::kTooLarge:
+        throw ApiError::bad_gateway("The L1 server's answer is larger than 1 MiB");
+      case Kind::kConnect:
+        throw ApiError::bad_gateway("Could not connect to the L1 server");
+      case Kind::kResolve:
+        throw ApiError::bad_gateway("Could not resolve the L1 server's host name");
+      case Kind::kForbiddenAddress:
+        throw ApiError::bad_gateway(
+            "The L1 server resolves to a private or "
+            "loopback address this server may not reach");
+      default:
+        throw ApiError::bad_gateway("Could not reach the L1 server");
+    }
+  }
+  if (response.status == 404) throw ApiError::not_found("The L1 server has no run with that id");
+  if (response.status >= 300 && response.status < 400)
+    throw ApiError::bad_gateway("The L1 server answered with a redirect (HTTP " +
+                                std::to_string(response.status) + "), which is not followed");
+  if (response.status != 200) {
+    spdlog::warn("record-run: {} answered HTTP {}", url, response.status);
+    throw ApiError::bad_gateway("The L1 server answered HTTP " + std::to_string(response.status));
+  }
+  try {
+    return parse_json_object(response.body);
+  } catch (const ApiError&) {
+    throw ApiError::bad_gateway("The L1 server's answer is not a JSON object");
+  }
+}
+
+RegisteredAsset L1Service::record_run(const std::string& username, std::string_view l1_server,
+                                      std::string_view run_id, std::string_view output_name) {
+  // Everything the request alone decides comes before any request leaves.
+  const std::string server = require_configured(l1_server);
+  validate_run_id(run_id);
+  const std::string name(output_name);
+  RegistryService::validate_name(name);
+  if (store_.find_asset_by_run(server, std::string(run_id)))
+    throw ApiError::conflict("Run " + quote(run_id) + " was already recorded");
+
+  L1Run run = parse_run(fetch_run(server, run_id), run_id, username);
+
+  AssetRegistration registration;
+  registration.owner = username;
+  registration.name = name;
+  registration.content_hash = run.output_hash;
+  registration.asset_type = run.asset_type;
+  registration.ipfs_cid = run.output_ipfs_cid;
+  registration.provenance = provenance_json(run, server);
+  registration.l1_server = server;
+  registration.run_id = run.run_id;
+  // The same path as POST /assets; the (l1_server, run_id) constraint settles
+  // races.
+  return registry_.register_asset(registration);
+}
+
+VerifiedToken L1Service::verify_token(std::string_view l1_server,
+                                      const std::optional<std::string>& token) {
+  if (!configured_server(l1_server))
+    throw ApiError::forbidden("Only this server's L1 servers may verify tokens");
+  if (!token) throw ApiError::unauthorized("Not authenticated");
+  auto who = auth_.authenticate(*token);
+  return {who.user.username, uris_.actor(who.user.username)};
+}
+
+std::vector<RendererEntry> L1Service::list_for_user(const std::optional<std::string>& username) {
+  std::map<std::string, std::string> attached;  // l1_server → attached_at
+  if (username)
+    for (const auto& row : store_.list_renderers(*username))
+      attached[row.l1_server] = row.attached_at;
+  std::vector<RendererEntry> out;
+  for (const auto& server : servers_) {
+    RendererEntry entry{server, true, false, ""};
+    if (auto it = attached.find(server); it != attached.end()) {
+      entry.attached = true;
+      entry.attached_at = it->second;
+      attached.erase(it);
+    }
+    out.push_back(std::move(entry));
+  }
+  for (const auto& [server, at] : attached) out.push_back({server, false, true, at});
+  return out;
+}
+
+std::string L1Service::auth_redirect(const std::string& l1_server, std::string_view token) {
+  return l1_server + "/auth?auth_token=" + encode_query_value(token);
+}
+
+std::string L1Service::attach(const std::string& username, std::string_view l1_server,
+                              std::string_view token) {
+  const std::string server = require_configured(l1_server);
+  store_.attach_renderer(username, server, iso8601_utc(unix_now()));
+  return auth_redirect(server, token);
+}
+
+bool L1Service::detach(const std::string& username, std::string_view l1_server) {
+  auto normalised = normalize_server_url(l1_server);
+  if (!normalised) throw ApiError::unprocessable("Field 'l1_server' must be an http(s) server URL");
+  bool removed = store_.detach_renderer(username, *normalised);
+  if (!removed && !configured_server(*normalised))
+    throw ApiError::forbidden("l1_server is not one of this server's L1 servers");
+  return removed;
+}
+
+}  // namespace artdag::services

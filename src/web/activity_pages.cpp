@@ -1,0 +1,65 @@
+// /activities (the public log) and /activities/{index}: HTML variants of the JSON routes.
+#include <charconv>
+
+#include "util/error.h"
+#include "web/html.h"
+#include "web/web_app.h"
+
+namespace artdag::web {
+
+namespace {
+constexpr int kPageSize = 50;
+
+std::optional<int64_t> parse_index(const std::string& text) {
+  int64_t value = -1;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+http::Response log(http::Request& req, Page& page) {
+  std::optional<int64_t> before;
+  if (auto cursor = req.query_param("cursor"); cursor && !cursor->empty()) {
+    before = parse_index(*cursor);
+    if (!before) throw ApiError::bad_request("That page link is not valid.");
+  }
+  auto rows = page.services().publication.log_page(before, kPageSize + 1);
+  bool more = static_cast<int>(rows.size()) > kPageSize;
+  if (more) rows.resize(kPageSize);
+  Json activities = Json::array();
+  for (const auto& row : rows) activities.push_back(activity_row_view(row));
+  Json view{{"activities", std::move(activities)},
+            {"has_activities", !rows.empty()},
+            {"first_href", before ? "/activities" : ""},
+            {"next_href", more ? "/activities?cursor=" + std::to_string(rows.back().index) : ""}};
+  return page.render(200, "activities", "Activities", std::move(view), "activities");
+}
+
+http::Response one(http::Request& req, Page& page) {
+  auto index = parse_index(req.param("index"));
+  auto& store = *page.services().store;
+  auto row = index ? store.find_activity(*index) : std::nullopt;
+  if (!row) throw ApiError::not_found("There is no activity with this number.");
+  Json view = activity_row_view(*row);
+  Json doc = Json::parse(row->json, nullptr, false);
+  view["json"] = doc.is_discarded() ? row->json : doc.dump(2);
+  auto check = check_claim(page.services(), doc, row->actor);
+  view["signed"] = check.is_signed;
+  view["valid"] = check.valid;
+  view["reason"] = check.reason;
+  bool newer = store.find_activity(row->index + 1).has_value();
+  view["newer_href"] = newer ? "/activities/" + std::to_string(row->index + 1) : "";
+  view["newer_index"] = row->index + 1;
+  view["older_href"] = row->index > 0 ? "/activities/" + std::to_string(row->index - 1) : "";
+  view["older_index"] = row->index - 1;
+  return page.render(200, "activity", "Activity #" + std::to_string(row->index), std::move(view),
+                     "activities");
+}
+}  // namespace
+
+void add_activity_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
+  router.add_html("GET", "/activities", page_route(app, log));
+  router.add_html("GET", "/activities/{index}", page_route(app, one));
+}
+
+}  // namespace artdag::web

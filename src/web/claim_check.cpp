@@ -1,0 +1,34 @@
+#include "activitypub/ld_signature.h"
+#include "crypto/rsa_key.h"
+#include "web/web_app.h"
+
+namespace artdag::web {
+
+ClaimCheck check_claim(services::Services& services, const Json& activity,
+                       const std::string& owner) {
+  ClaimCheck check;
+  if (!activity.is_object()) return check;
+  auto signature = activity.find("signature");
+  if (signature == activity.end() || !signature->is_object()) return check;
+  check.is_signed = true;
+  if (auto created = signature->find("created");
+      created != signature->end() && created->is_string())
+    check.created = created->get<std::string>();
+  auto creator = signature->find("creator");
+  if (creator == signature->end() || !creator->is_string() ||
+      creator->get<std::string>() != services.uris.key_id(owner)) {
+    check.reason = "the signature was not made with the owner's key";
+    return check;
+  }
+  try {
+    auto key = crypto::RsaKey::from_public_pem(services.publication.public_key_pem(owner));
+    auto verification = activitypub::verify_claim(activity, key);
+    check.valid = verification.valid;
+    check.reason = verification.reason;
+  } catch (const crypto::CryptoError&) {
+    check.reason = "the owner's public key could not be loaded";
+  }
+  return check;
+}
+
+}  // namespace artdag::web

@@ -1,0 +1,69 @@
+#include "web/pages.h"
+
+#include <memory>
+
+#include "web/embedded.h"
+#include "web/web_app.h"
+
+namespace artdag::web {
+
+namespace {
+void add_static_files(http::Router& router) {
+  router.add("GET", "/static/{file}", [](http::Request& req) {
+    const auto& file = req.param("file");
+    auto content = embedded::web_file("static/" + file);
+    if (!content || file.find('/') != std::string::npos) {
+      auto res = http::Response::text(404, "Not found\n");
+      add_security_headers(res);
+      return res;
+    }
+    std::string type = "application/octet-stream";
+    if (file.ends_with(".css")) type = "text/css; charset=utf-8";
+    if (file.ends_with(".svg")) type = "image/svg+xml";
+    auto res = http::Response::text(200, std::string(*content), type);
+    // Pages link these with ?v=<content hash>, so a changed file has a new URL.
+    res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+    add_security_headers(res);
+    return res;
+  });
+}
+}  // namespace
+
+void add_home_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
+  router.add("GET", "/", page_route(app, [](http::Request&, Page& page) {
+               auto stats = page.services().store->stats();
+               store::AssetQuery recent;
+               recent.limit = 5;
+               Json assets = Json::array();
+               for (const auto& asset : page.services().store->list_assets(recent))
+                 assets.push_back(asset_summary_view(asset));
+               Json view{{"stats",
+                          {{"users", stats.users},
+                           {"assets", stats.assets},
+                           {"activities", stats.activities},
+                           {"followers", stats.followers},
+                           {"renderers", stats.renderer_attachments}}},
+                         {"has_recent", !assets.empty()},
+                         {"assets", std::move(assets)},
+                         {"readme_html", page.app().readme_html}};
+               return page.render(200, "home", "Home", std::move(view), "home");
+             }));
+}
+
+ErrorPage add_web_routes(http::Router& router, services::Services& services) {
+  // Shared by every page handler and the error page.
+  auto app = std::make_shared<WebApp>(services);
+  add_static_files(router);
+  add_home_pages(router, app);
+  add_asset_pages(router, app);
+  add_activity_pages(router, app);
+  add_user_pages(router, app);
+  add_account_pages(router, app);
+  add_renderer_pages(router, app);
+  return [app](const http::Request& request, int status, std::string_view detail) {
+    Page page(*app, request);
+    return page.error(status, detail);
+  };
+}
+
+}  // namespace artdag::web
