@@ -100,12 +100,17 @@ bool is_delimiter_row(std::string_view line) {
 }
 
 std::string table_html(const std::vector<std::string_view>& rows) {
+  // As in GitHub's tables, the header fixes the number of columns: extra cells are dropped,
+  // missing ones left empty.
+  const auto header = table_cells(rows[0]);
   std::string out = "<div class=\"table-scroll\"><table>\n<thead>\n<tr>";
-  for (const auto& cell : table_cells(rows[0])) out += "<th>" + inline_html(cell) + "</th>";
+  for (const auto& cell : header) out += "<th>" + inline_html(cell) + "</th>";
   out += "</tr>\n</thead>\n<tbody>\n";
   for (std::size_t i = 2; i < rows.size(); ++i) {
+    auto cells = table_cells(rows[i]);
+    cells.resize(header.size());
     out += "<tr>";
-    for (const auto& cell : table_cells(rows[i])) out += "<td>" + inline_html(cell) + "</td>";
+    for (const auto& cell : cells) out += "<td>" + inline_html(cell) + "</td>";
     out += "</tr>\n";
   }
   return out + "</tbody>\n</table></div>\n";

@@ -110,7 +110,8 @@ class FederationTest : public ::testing::Test {
   // As `user` of A, to `inbox_url`.
   static HttpResult post_as(const std::string& user, const std::string& inbox_url,
                             const Json& activity) {
-    return signed_post(inbox_url, activity.dump(), key_of(*a_, user), actor(*a_, user) + "#main-key");
+    return signed_post(inbox_url, activity.dump(), key_of(*a_, user),
+                       actor(*a_, user) + "#main-key");
   }
 
   static HttpResult follow(ServerProcess& s, const std::string& token, const std::string& user,
@@ -125,7 +126,8 @@ class FederationTest : public ::testing::Test {
     std::map<std::string, std::string> out;
     auto r = http_request("GET", s.url("/users/" + user + "/follows"), bearer(token));
     if (r.status != 200) return out;
-    for (const auto& f : r.json()["following"]) out[f["target"]] = f["state"];
+    const Json body = r.json();
+    for (const auto& f : body["following"]) out[f["target"]] = f["state"];
     return out;
   }
 
@@ -135,16 +137,16 @@ class FederationTest : public ::testing::Test {
                           {"Accept: application/activity+json"});
     std::vector<std::string> out;
     if (r.status != 200) return out;
-    for (const auto& item : r.json()["orderedItems"]) out.push_back(item.get<std::string>());
+    const Json page = r.json();
+    for (const auto& item : page["orderedItems"]) out.push_back(item.get<std::string>());
     return out;
   }
 
   static Json register_asset(ServerProcess& s, const std::string& token, const std::string& name,
                              int n) {
-    auto r = http_request("POST", s.url("/assets"), bearer(token),
-                          Json{{"name", name}, {"content_hash", content_hash(n)},
-                               {"asset_type", "image"}}
-                              .dump());
+    auto r = http_request(
+        "POST", s.url("/assets"), bearer(token),
+        Json{{"name", name}, {"content_hash", content_hash(n)}, {"asset_type", "image"}}.dump());
     EXPECT_EQ(r.status, 201) << r.body;
     return r.status == 201 ? r.json() : Json();
   }
@@ -191,8 +193,7 @@ TEST_F(FederationTest, FollowAcceptClaimReactionsAndUndo) {
   // bob's new claim reaches A as a remote claim.
   Json registered = register_asset(*b_, bob, "bobs-work", 1);
   ASSERT_TRUE(registered.is_object());
-  const std::string claims_url =
-      a_->url("/remote-claims?actor=" + encode_query_value(bob_actor));
+  const std::string claims_url = a_->url("/remote-claims?actor=" + encode_query_value(bob_actor));
   ASSERT_TRUE(eventually([&] {
     auto c = http_request("GET", claims_url);
     return c.status == 200 && c.json()["claims"].size() == 1;
@@ -205,16 +206,20 @@ TEST_F(FederationTest, FollowAcceptClaimReactionsAndUndo) {
 
   // alice likes and announces bob's asset: counted on B.
   const std::string object = b_->url("/objects/" + content_hash(1));
-  Json like{{"id", alice_actor + "/likes/1"}, {"type", "Like"}, {"actor", alice_actor},
+  Json like{{"id", alice_actor + "/likes/1"},
+            {"type", "Like"},
+            {"actor", alice_actor},
             {"object", object}};
-  Json boost{{"id", alice_actor + "/boosts/1"}, {"type", "Announce"}, {"actor", alice_actor},
+  Json boost{{"id", alice_actor + "/boosts/1"},
+             {"type", "Announce"},
+             {"actor", alice_actor},
              {"object", object}};
   ASSERT_EQ(post_as("alice", b_->url("/inbox"), like).status, 202);
   ASSERT_EQ(post_as("alice", b_->url("/users/bob/inbox"), boost).status, 202);
   EXPECT_EQ(asset(*b_, "bobs-work")["like_count"], 1);
   EXPECT_EQ(asset(*b_, "bobs-work")["announce_count"], 1);
-  Json undo_like{{"id", alice_actor + "/undos/1"}, {"type", "Undo"}, {"actor", alice_actor},
-                 {"object", like}};
+  Json undo_like{
+      {"id", alice_actor + "/undos/1"}, {"type", "Undo"}, {"actor", alice_actor}, {"object", like}};
   ASSERT_EQ(post_as("alice", b_->url("/inbox"), undo_like).status, 202);
   EXPECT_EQ(asset(*b_, "bobs-work")["like_count"], 0);
   EXPECT_EQ(asset(*b_, "bobs-work")["announce_count"], 1);
@@ -312,8 +317,7 @@ TEST_F(FederationTest, InboxRefusesBadSignaturesAndStoresNothing) {
     const char* detail;
   };
   const std::vector<Case> cases = {
-      {"unsigned",
-       http_request("POST", inbox, {"Content-Type: application/activity+json"}, body),
+      {"unsigned", http_request("POST", inbox, {"Content-Type: application/activity+json"}, body),
        "missing Signature header"},
       {"wrong digest",
        signed_post(inbox, body, key, key_id, unix_now(),
@@ -368,7 +372,9 @@ TEST_F(FederationTest, InboxRefusesBadSignaturesAndStoresNothing) {
 
   // Unknown types: 202, ignored.
   auto odd = post_as("erin", inbox,
-                     Json{{"id", erin_actor + "/odd/1"}, {"type", "Flag"}, {"actor", erin_actor},
+                     Json{{"id", erin_actor + "/odd/1"},
+                          {"type", "Flag"},
+                          {"actor", erin_actor},
                           {"object", actor(*b_, "frank")}});
   ASSERT_EQ(odd.status, 202) << odd.body;
   EXPECT_EQ(odd.json()["result"], "ignored");
@@ -386,17 +392,20 @@ TEST_F(FederationTest, DeleteOfAnActorRemovesItsFollowerRows) {
   register_user(*b_, "hank");
   const std::string gina_actor = actor(*a_, "gina");
   ASSERT_EQ(follow(*a_, gina, "gina", acct(*b_, "hank")).status, 202);
-  ASSERT_TRUE(eventually([&] {
-    return followers_of(*b_, "hank") == std::vector<std::string>{gina_actor};
-  }));
+  ASSERT_TRUE(eventually(
+      [&] { return followers_of(*b_, "hank") == std::vector<std::string>{gina_actor}; }));
 
   // Deleting someone else is not deleting oneself: ignored.
-  Json other{{"id", gina_actor + "/deletes/0"}, {"type", "Delete"}, {"actor", gina_actor},
+  Json other{{"id", gina_actor + "/deletes/0"},
+             {"type", "Delete"},
+             {"actor", gina_actor},
              {"object", actor(*a_, "giles")}};
   ASSERT_EQ(post_as("gina", b_->url("/inbox"), other).status, 202);
   EXPECT_EQ(followers_of(*b_, "hank").size(), 1u);
 
-  Json del{{"id", gina_actor + "/deletes/1"}, {"type", "Delete"}, {"actor", gina_actor},
+  Json del{{"id", gina_actor + "/deletes/1"},
+           {"type", "Delete"},
+           {"actor", gina_actor},
            {"object", gina_actor}};
   auto r = post_as("gina", b_->url("/inbox"), del);
   ASSERT_EQ(r.status, 202) << r.body;

@@ -342,8 +342,8 @@ TEST_F(L1Api, RunIdIsOneEncodedPathSegment) {
   EXPECT_EQ(l1().requests().back(), "/runs/a%2F..%2F..%2Fb%3Fx%3D1%23f%25");
 
   // A scripted run with such an id is found under its encoded segment and recorded.
-  std::string run_id = "odd/id " + random_hash().substr(0, 8);
-  std::string encoded = "odd%2Fid%20" + run_id.substr(7);
+  std::string run_id = "odd/id?" + random_hash().substr(0, 8);
+  std::string encoded = "odd%2Fid%3F" + run_id.substr(7);
   l1().completed_run(encoded, run_body(run_id, "renderer_enc"));
   auto ok = record(token, run_id, name);
   ASSERT_EQ(ok.status, 201) << ok.body;

@@ -29,11 +29,12 @@ class ResolverTest : public ::testing::Test {
     ResolverOptions options;
     options.allow_private = std::move(allow);
     options.clock = [this] { return now_; };
-    return ActorResolver(*store_, web_.transport(),
-                         [](const std::string& url) -> net::HeaderList {
-                           return {{"Signature", "signed:" + url}};
-                         },
-                         options);
+    return ActorResolver(
+        *store_, web_.transport(),
+        [](const std::string& url) -> net::HeaderList {
+          return {{"Signature", "signed:" + url}};
+        },
+        options);
   }
 
   void expect_error(const std::function<void()>& f, ResolveError::Kind kind,
@@ -64,8 +65,9 @@ TEST_F(ResolverTest, FetchesSignedChecksAndCaches) {
   EXPECT_EQ(actor.fetched_at, now_);
   ASSERT_EQ(web_.requests.size(), 1u);
   EXPECT_EQ(test::header_value(web_.requests[0].headers, "Signature"), "signed:" + kAlice);
-  EXPECT_NE(test::header_value(web_.requests[0].headers, "Accept").find("application/activity+json"),
-            std::string::npos);
+  EXPECT_NE(
+      test::header_value(web_.requests[0].headers, "Accept").find("application/activity+json"),
+      std::string::npos);
 
   auto cached = store_->find_remote_actor(kAlice);
   ASSERT_TRUE(cached);
@@ -111,7 +113,8 @@ TEST_F(ResolverTest, RefusesADowngradeRedirect) {
 }
 
 TEST_F(ResolverTest, ReadsAnActorFromItsOwnIdOnTheSameHost) {
-  web_.pages["https://remote.example/profile/alice"] = json_page(test::actor_document(kAlice, pem_));
+  web_.pages["https://remote.example/profile/alice"] =
+      json_page(test::actor_document(kAlice, pem_));
   auto resolver = make();
   EXPECT_EQ(resolver.fetch("https://remote.example/profile/alice").actor_url, kAlice);
   EXPECT_EQ(web_.count(kAlice), 1);
@@ -132,30 +135,30 @@ TEST_F(ResolverTest, ClassifiesFailures) {
   expect_error([&] { resolver.fetch("https://remote.example/err"); },
                ResolveError::Kind::kUnreachable, "HTTP 500");
   web_.pages["https://remote.example/html"] = test::page(200, "<html>", "text/html");
-  expect_error([&] { resolver.fetch("https://remote.example/html"); },
-               ResolveError::Kind::kInvalid, "not JSON");
+  expect_error([&] { resolver.fetch("https://remote.example/html"); }, ResolveError::Kind::kInvalid,
+               "not JSON");
   web_.pages["https://remote.example/junk"] = test::page(200, "[1,2]");
-  expect_error([&] { resolver.fetch("https://remote.example/junk"); },
-               ResolveError::Kind::kInvalid, "not a JSON object");
+  expect_error([&] { resolver.fetch("https://remote.example/junk"); }, ResolveError::Kind::kInvalid,
+               "not a JSON object");
   web_.failures["https://internal.example/u"] = net::FetchError::Kind::kForbiddenAddress;
   expect_error([&] { resolver.fetch("https://internal.example/u"); },
                ResolveError::Kind::kForbidden);
   web_.failures["https://down.example/u"] = net::FetchError::Kind::kConnect;
-  expect_error([&] { resolver.fetch("https://down.example/u"); },
-               ResolveError::Kind::kUnreachable);
+  expect_error([&] { resolver.fetch("https://down.example/u"); }, ResolveError::Kind::kUnreachable);
   expect_error([&] { resolver.fetch("ftp://remote.example/u"); }, ResolveError::Kind::kInvalid);
   EXPECT_FALSE(store_->find_remote_actor("https://remote.example/gone"));
 }
 
 Json jrd_for(const std::string& actor) {
-  return Json{{"subject", "acct:alice@remote.example"},
-              {"links", Json::array({{{"rel", "self"},
-                                      {"type", "application/activity+json"},
-                                      {"href", actor}}})}};
+  return Json{
+      {"subject", "acct:alice@remote.example"},
+      {"links",
+       Json::array({{{"rel", "self"}, {"type", "application/activity+json"}, {"href", actor}}})}};
 }
 
 TEST_F(ResolverTest, WebFingerOverHttps) {
-  web_.pages["https://remote.example/.well-known/webfinger?resource=acct%3Aalice%40remote.example"] =
+  web_.pages
+      ["https://remote.example/.well-known/webfinger?resource=acct%3Aalice%40remote.example"] =
       json_page(jrd_for(kAlice), "application/jrd+json");
   auto resolver = make();
   EXPECT_EQ(resolver.webfinger({"alice", "remote.example"}), kAlice);
@@ -178,16 +181,22 @@ TEST_F(ResolverTest, WebFingerFallsBackToHttpOnlyForAllowedPrivateAddresses) {
   EXPECT_EQ(web_.count(http_url), 1);
 
   auto not_allowed = make();
-  expect_error([&] { not_allowed.webfinger({"bob", "127.0.0.1:8201"}); },
-               ResolveError::Kind::kUnreachable);
+  expect_error(
+      [&] {
+        not_allowed.webfinger({"bob", "127.0.0.1:8201"});
+      },
+      ResolveError::Kind::kUnreachable);
   EXPECT_EQ(web_.count(http_url), 1);
 
   // A public host is never asked over http.
   const std::string pub =
       "https://remote.example/.well-known/webfinger?resource=acct%3Aalice%40remote.example";
   web_.failures[pub] = net::FetchError::Kind::kNetwork;
-  expect_error([&] { allowed.webfinger({"alice", "remote.example"}); },
-               ResolveError::Kind::kUnreachable);
+  expect_error(
+      [&] {
+        allowed.webfinger({"alice", "remote.example"});
+      },
+      ResolveError::Kind::kUnreachable);
   EXPECT_EQ(web_.count("http://remote.example/.well-known/webfinger?resource=acct%3Aalice%40"
                        "remote.example"),
             0);
@@ -195,12 +204,18 @@ TEST_F(ResolverTest, WebFingerFallsBackToHttpOnlyForAllowedPrivateAddresses) {
 
 TEST_F(ResolverTest, WebFingerFailures) {
   auto resolver = make();
-  expect_error([&] { resolver.webfinger({"nobody", "remote.example"}); },
-               ResolveError::Kind::kGone);
+  expect_error(
+      [&] {
+        resolver.webfinger({"nobody", "remote.example"});
+      },
+      ResolveError::Kind::kGone);
   web_.pages["https://remote.example/.well-known/webfinger?resource=acct%3Ax%40remote.example"] =
       json_page(Json{{"links", Json::array()}}, "application/jrd+json");
-  expect_error([&] { resolver.webfinger({"x", "remote.example"}); }, ResolveError::Kind::kInvalid,
-               "self link");
+  expect_error(
+      [&] {
+        resolver.webfinger({"x", "remote.example"});
+      },
+      ResolveError::Kind::kInvalid, "self link");
 }
 
 }  // namespace

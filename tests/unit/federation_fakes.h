@@ -52,15 +52,15 @@ struct FakeWeb {
   std::vector<Seen> requests;
 
   services::federation::Transport transport() {
-    return [this](const std::string& url, const net::HeaderList& headers,
-                  const net::RequestOptions&) {
-      requests.push_back({url, headers});
-      if (auto f = failures.find(url); f != failures.end())
-        throw net::FetchError(f->second, "fake failure");
-      auto it = pages.find(url);
-      if (it == pages.end()) return page(404, "{}", "application/json");
-      return it->second;
-    };
+    return
+        [this](const std::string& url, const net::HeaderList& headers, const net::RequestOptions&) {
+          requests.push_back({url, headers});
+          if (auto f = failures.find(url); f != failures.end())
+            throw net::FetchError(f->second, "fake failure");
+          auto it = pages.find(url);
+          if (it == pages.end()) return page(404, "{}", "application/json");
+          return it->second;
+        };
   }
   int count(const std::string& url) const {
     int n = 0;
@@ -76,14 +76,15 @@ inline std::string header_value(const net::HeaderList& headers, const std::strin
 }
 
 inline Json actor_document(const std::string& id, const std::string& public_pem) {
-  return Json{{"@context", Json::array({"https://www.w3.org/ns/activitystreams",
-                                        "https://w3id.org/security/v1"})},
-              {"id", id},
-              {"type", "Person"},
-              {"preferredUsername", id.substr(id.rfind('/') + 1)},
-              {"inbox", id + "/inbox"},
-              {"endpoints", {{"sharedInbox", id.substr(0, id.find("/users/")) + "/inbox"}}},
-              {"publicKey", {{"id", id + "#main-key"}, {"owner", id}, {"publicKeyPem", public_pem}}}};
+  return Json{
+      {"@context",
+       Json::array({"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"})},
+      {"id", id},
+      {"type", "Person"},
+      {"preferredUsername", id.substr(id.rfind('/') + 1)},
+      {"inbox", id + "/inbox"},
+      {"endpoints", {{"sharedInbox", id.substr(0, id.find("/users/")) + "/inbox"}}},
+      {"publicKey", {{"id", id + "#main-key"}, {"owner", id}, {"publicKeyPem", public_pem}}}};
 }
 
 }  // namespace artdag::test

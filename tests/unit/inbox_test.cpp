@@ -44,11 +44,11 @@ class InboxTest : public ::testing::Test {
 
   // Signs `body` as `key_id` with `key` at `date` and posts it to `path`; `tamper` may change
   // the headers and body afterwards.
-  Answer post_raw(std::string body, const std::string& path = "/users/bob/inbox",
-                  std::optional<crypto::RsaKey> key = std::nullopt,
-                  const std::string& key_id = kAlice + "#main-key",
-                  std::optional<int64_t> date = std::nullopt,
-                  const std::function<void(activitypub::HeaderFields&, std::string&)>& tamper = {}) {
+  Answer post_raw(
+      std::string body, const std::string& path = "/users/bob/inbox",
+      std::optional<crypto::RsaKey> key = std::nullopt,
+      const std::string& key_id = kAlice + "#main-key", std::optional<int64_t> date = std::nullopt,
+      const std::function<void(activitypub::HeaderFields&, std::string&)>& tamper = {}) {
     auto signed_headers = activitypub::sign_request("POST", kBase + path, body, key ? *key : key_,
                                                     key_id, date.value_or(now_));
     auto fields = signed_headers.fields();
@@ -182,9 +182,9 @@ TEST_F(InboxTest, FollowThroughTheSharedInboxAndOfUnknownUsers) {
   other["id"] = "https://remote.example/follows/3";
   other["object"] = "https://elsewhere.example/users/x";
   EXPECT_EQ(post(other, "/inbox").result.outcome, InboxResult::Outcome::kIgnored);
-  EXPECT_EQ(post_raw(follow("https://remote.example/follows/4").dump(), "/users/nobody/inbox")
-                .status,
-            404);
+  EXPECT_EQ(
+      post_raw(follow("https://remote.example/follows/4").dump(), "/users/nobody/inbox").status,
+      404);
 }
 
 TEST_F(InboxTest, UndoFollowRemovesTheFollower) {
@@ -222,8 +222,9 @@ TEST_F(InboxTest, SignatureFailuresAre401AndStoreNothing) {
   };
   crypto::RsaKey other = crypto::RsaKey::generate();
   const std::vector<Case> cases = {
-      {"unsigned", post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#main-key",
-                            std::nullopt, drop("Signature")),
+      {"unsigned",
+       post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#main-key", std::nullopt,
+                drop("Signature")),
        "missing Signature header"},
       {"rfc9421 only",
        post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#main-key", std::nullopt,
@@ -245,14 +246,15 @@ TEST_F(InboxTest, SignatureFailuresAre401AndStoreNothing) {
                     if (k == "Digest") v = activitypub::make_digest_header("something else");
                 }),
        "digest mismatch"},
-      {"stale date", post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#main-key",
-                              now_ - 13 * 3600),
+      {"stale date",
+       post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#main-key", now_ - 13 * 3600),
        "date outside the accepted window"},
-      {"future date", post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#main-key",
-                               now_ + 2 * 3600),
+      {"future date",
+       post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#main-key", now_ + 2 * 3600),
        "date outside the accepted window"},
-      {"another actor's key", post_raw(body, "/users/bob/inbox", std::nullopt,
-                                       "https://remote.example/users/mallory#main-key"),
+      {"another actor's key",
+       post_raw(body, "/users/bob/inbox", std::nullopt,
+                "https://remote.example/users/mallory#main-key"),
        "signature keyId does not belong to the activity's actor"},
       {"another host's key",
        post_raw(body, "/users/bob/inbox", std::nullopt, "https://evil.example/keys/1"),
@@ -329,18 +331,19 @@ TEST_F(InboxTest, UnreachableSignerIs401) {
   web_.pages[kAlice] = test::page(500, "");
   auto answer = post(follow());
   EXPECT_EQ(answer.status, 401);
-  EXPECT_EQ(answer.detail, "could not fetch the signer's actor: fetching the actor answered HTTP 500");
+  EXPECT_EQ(answer.detail,
+            "could not fetch the signer's actor: fetching the actor answered HTTP 500");
 }
 
 TEST_F(InboxTest, LikesAndAnnouncesAreCountedAndUndone) {
   add_asset();
-  EXPECT_EQ(post(activity("Like", uris_.object(kHash), "https://remote.example/likes/1"))
-                .result.outcome,
-            InboxResult::Outcome::kProcessed);
+  EXPECT_EQ(
+      post(activity("Like", uris_.object(kHash), "https://remote.example/likes/1")).result.outcome,
+      InboxResult::Outcome::kProcessed);
   // Another Like by the same actor (another id) is not counted twice.
-  EXPECT_EQ(post(activity("Like", uris_.object(kHash), "https://remote.example/likes/2"))
-                .result.outcome,
-            InboxResult::Outcome::kIgnored);
+  EXPECT_EQ(
+      post(activity("Like", uris_.object(kHash), "https://remote.example/likes/2")).result.outcome,
+      InboxResult::Outcome::kIgnored);
   // An Announce of the asset's Create counts as an announce of the asset.
   EXPECT_EQ(post(activity("Announce", uris_.activity(asset().activity_index),
                           "https://remote.example/boosts/1"))
@@ -349,19 +352,21 @@ TEST_F(InboxTest, LikesAndAnnouncesAreCountedAndUndone) {
   EXPECT_EQ(asset().like_count, 1);
   EXPECT_EQ(asset().announce_count, 1);
   // Something not here is ignored.
-  EXPECT_EQ(post(activity("Like", uris_.object(std::string(64, 'd')),
-                          "https://remote.example/likes/3"))
-                .result.outcome,
-            InboxResult::Outcome::kIgnored);
+  EXPECT_EQ(
+      post(activity("Like", uris_.object(std::string(64, 'd')), "https://remote.example/likes/3"))
+          .result.outcome,
+      InboxResult::Outcome::kIgnored);
 
-  Json like{{"id", "https://remote.example/likes/1"}, {"type", "Like"}, {"actor", kAlice},
+  Json like{{"id", "https://remote.example/likes/1"},
+            {"type", "Like"},
+            {"actor", kAlice},
             {"object", uris_.object(kHash)}};
   EXPECT_EQ(post(activity("Undo", like, "https://remote.example/undo/1")).result.outcome,
             InboxResult::Outcome::kProcessed);
-  EXPECT_EQ(post(activity("Undo", "https://remote.example/boosts/1",
-                          "https://remote.example/undo/2"))
-                .result.outcome,
-            InboxResult::Outcome::kProcessed);
+  EXPECT_EQ(
+      post(activity("Undo", "https://remote.example/boosts/1", "https://remote.example/undo/2"))
+          .result.outcome,
+      InboxResult::Outcome::kProcessed);
   EXPECT_EQ(asset().like_count, 0);
   EXPECT_EQ(asset().announce_count, 0);
 }

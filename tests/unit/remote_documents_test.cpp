@@ -146,13 +146,12 @@ TEST(ActorDocument, IgnoresAnUnusableSharedInbox) {
 
 TEST(Jrd, FindsTheActivityPubSelfLink) {
   Json jrd{{"subject", "acct:alice@remote.example"},
-           {"links",
-            Json::array({{{"rel", "http://webfinger.net/rel/profile-page"},
-                          {"type", "text/html"},
-                          {"href", "https://remote.example/@alice"}},
-                         {{"rel", "self"},
-                          {"type", "application/activity+json"},
-                          {"href", "https://remote.example/users/alice"}}})}};
+           {"links", Json::array({{{"rel", "http://webfinger.net/rel/profile-page"},
+                                   {"type", "text/html"},
+                                   {"href", "https://remote.example/@alice"}},
+                                  {{"rel", "self"},
+                                   {"type", "application/activity+json"},
+                                   {"href", "https://remote.example/users/alice"}}})}};
   EXPECT_EQ(jrd_self_link(jrd), "https://remote.example/users/alice");
   jrd["links"][1]["type"] =
       "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
@@ -171,8 +170,8 @@ TEST(Activities, BuildsFollowUndoAcceptAnnounce) {
   EXPECT_EQ(uris.username_from_user_activity(follow_id + "/undo", "follows"), "bob");
   EXPECT_FALSE(uris.username_from_user_activity(follow_id, "accepts"));
   EXPECT_FALSE(uris.username_from_user_activity(me, "follows"));
-  EXPECT_FALSE(uris.username_from_user_activity(
-      "https://other.example/users/bob/follows/abc123", "follows"));
+  EXPECT_FALSE(uris.username_from_user_activity("https://other.example/users/bob/follows/abc123",
+                                                "follows"));
 
   Json follow = follow_activity(follow_id, me, "https://remote.example/users/alice");
   EXPECT_EQ(follow["type"], "Follow");
@@ -186,10 +185,10 @@ TEST(Activities, BuildsFollowUndoAcceptAnnounce) {
   EXPECT_FALSE(undo["object"].contains("@context"));
   EXPECT_EQ(undo["to"][0], "https://remote.example/users/alice");
 
-  Json accept = accept_activity("https://local.example/users/bob/accepts/1", me,
-                                follow_object("https://remote.example/f/1",
-                                              "https://remote.example/users/alice", me),
-                                "https://remote.example/users/alice");
+  Json accept = accept_activity(
+      "https://local.example/users/bob/accepts/1", me,
+      follow_object("https://remote.example/f/1", "https://remote.example/users/alice", me),
+      "https://remote.example/users/alice");
   EXPECT_EQ(accept["type"], "Accept");
   EXPECT_EQ(accept["object"]["id"], "https://remote.example/f/1");
 

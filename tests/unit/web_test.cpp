@@ -1,0 +1,151 @@
+// The web UI's pure parts: escaping, Markdown in safe mode, the provenance SVG, cookies,
+// CSRF tokens, redirect targets and the embedded templates.
+#include <gtest/gtest.h>
+
+#include "http/message.h"
+#include "web/embedded.h"
+#include "web/html.h"
+#include "web/provenance_svg.h"
+#include "web/session.h"
+#include "web/templates.h"
+#include "web/web_app.h"
+
+namespace artdag::web {
+namespace {
+
+TEST(WebHtml, EscapesTextAndAttributes) {
+  EXPECT_EQ(html_escape(R"(<a href="x" onclick='y'>&</a>)"),
+            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  EXPECT_EQ(html_escape("plain ünïcode"), "plain ünïcode");
+}
+
+TEST(WebMarkdown, SafeModeDropsRawHtmlAndScriptLinks) {
+  std::string html = markdown_to_html(
+      "# Title\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b>bold</b> **strong**\n");
+  EXPECT_NE(html.find("<h1>Title</h1>"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_EQ(html.find("javascript:"), std::string::npos);
+  EXPECT_NE(html.find("<strong>strong</strong>"), std::string::npos);
+}
+
+TEST(WebMarkdown, PipeTablesBecomeTablesWithEscapedCells) {
+  std::string html = markdown_to_html(
+      "Before\n\n| a | b |\n| --- | :-: |\n| `x\\|y` | <i>z</i> |\n| only one |\n| 1 | 2 | 3 "
+      "|\n\nAfter\n");
+  EXPECT_NE(html.find("<p>Before</p>"), std::string::npos);
+  EXPECT_NE(html.find("<thead>\n<tr><th>a</th><th>b</th></tr>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td><code>x|y</code></td>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<i>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>only one</td><td></td></tr>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<tr><td>1</td><td>2</td></tr>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<p>After</p>"), std::string::npos);
+  // Inside a code fence a table is just text.
+  std::string fenced = markdown_to_html("```\n| a | b |\n| --- | --- |\n```\n");
+  EXPECT_EQ(fenced.find("<table>"), std::string::npos);
+}
+
+TEST(WebMarkdown, TheEmbeddedReadmeRenders) {
+  std::string html = markdown_to_html(embedded::readme_markdown());
+  EXPECT_NE(html.find("<h1>"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+}
+
+TEST(WebDisplay, TimesAndHashes) {
+  EXPECT_EQ(display_time("2026-01-05T10:11:12Z"), "5 Jan 2026, 10:11 UTC");
+  EXPECT_EQ(display_time("yesterday"), "yesterday");
+  EXPECT_EQ(short_hash(std::string(64, 'a')), "aaaaaaaa…aaaa");
+  EXPECT_EQ(short_hash("short"), "short");
+}
+
+TEST(WebProvenance, SvgEscapesEveryLabel) {
+  ProvenanceGraph graph;
+  graph.inputs = {{"<in>", "\"title\"", ""}, {"b", "b", ""}};
+  graph.recipe = {"<script>x</script>", "r&d", ""};
+  graph.output = {"out'put", "out", ""};
+  std::string svg = provenance_svg(graph);
+  EXPECT_EQ(svg.rfind("<svg ", 0), 0u);
+  EXPECT_NE(svg.find("role=\"img\""), std::string::npos);
+  EXPECT_EQ(svg.find("<script"), std::string::npos);
+  EXPECT_EQ(svg.find("<in>"), std::string::npos);
+  EXPECT_NE(svg.find("&lt;in&gt;"), std::string::npos);
+  EXPECT_NE(svg.find("&quot;title&quot;"), std::string::npos);
+  EXPECT_NE(svg.find("out&#39;put"), std::string::npos);
+  EXPECT_EQ(svg.find("style="), std::string::npos);  // the CSP allows no inline styles
+  // Three edges: two inputs into the recipe, the recipe into the output.
+  std::size_t edges = 0;
+  for (auto at = svg.find("class=\"edge\""); at != std::string::npos;
+       at = svg.find("class=\"edge\"", at + 1))
+    ++edges;
+  EXPECT_EQ(edges, 3u);
+}
+
+TEST(WebProvenance, ManyInputsAreSummarised) {
+  ProvenanceGraph graph;
+  for (int i = 0; i < 10; ++i) graph.inputs.push_back({"in" + std::to_string(i), "", ""});
+  std::string svg = provenance_svg(graph);
+  EXPECT_NE(svg.find("+4 more"), std::string::npos);
+  EXPECT_EQ(svg.find("in7"), std::string::npos);
+  EXPECT_NE(svg.find("10 inputs"), std::string::npos);
+}
+
+TEST(WebSession, ParsesCookieHeaders) {
+  http::Request req;
+  req.headers = {{"cookie", "a=1; artdag_session=tok.en.x;  b=\"quoted\""}, {"cookie", "c=3; a=9"}};
+  auto cookies = parse_cookies(req);
+  EXPECT_EQ(cookies["a"], "1");
+  EXPECT_EQ(cookies["artdag_session"], "tok.en.x");
+  EXPECT_EQ(cookies["b"], "quoted");
+  EXPECT_EQ(cookies["c"], "3");
+}
+
+TEST(WebSession, CookieAttributes) {
+  SessionCookies plain(false);
+  EXPECT_EQ(plain.session("t", 60), "artdag_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+  EXPECT_EQ(plain.clear_session(), "artdag_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+  SessionCookies secure(true);
+  EXPECT_EQ(secure.session("t", 60),
+            "__Host-artdag_session=t; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=60");
+  EXPECT_EQ(secure.csrf("v"), "__Host-artdag_csrf=v; Path=/; HttpOnly; SameSite=Lax; Secure");
+}
+
+TEST(WebSession, CsrfTokensAreBoundToCookieAndSession) {
+  Csrf csrf("a-server-secret-of-some-length");
+  std::string cookie = Csrf::new_cookie_value();
+  EXPECT_GE(cookie.size(), 40u);
+  EXPECT_NE(cookie, Csrf::new_cookie_value());
+  std::string token = csrf.token(cookie, "jti-1");
+  EXPECT_TRUE(csrf.valid(token, cookie, "jti-1"));
+  EXPECT_FALSE(csrf.valid(token, cookie, "jti-2"));
+  EXPECT_FALSE(csrf.valid(token, Csrf::new_cookie_value(), "jti-1"));
+  EXPECT_FALSE(csrf.valid("", cookie, "jti-1"));
+  EXPECT_FALSE(csrf.valid(token, "", "jti-1"));
+  EXPECT_FALSE(Csrf("another-server-secret-123").valid(token, cookie, "jti-1"));
+}
+
+TEST(WebRedirects, OnlyLocalPathsAreFollowedAfterLogin) {
+  EXPECT_EQ(safe_next("/publish"), "/publish");
+  EXPECT_EQ(safe_next("/assets?tag=x"), "/assets?tag=x");
+  EXPECT_EQ(safe_next("//evil.example/x"), "/");
+  EXPECT_EQ(safe_next("/\\evil.example"), "/");
+  EXPECT_EQ(safe_next("https://evil.example"), "/");
+  EXPECT_EQ(safe_next("/a\r\nSet-Cookie: x"), "/");
+  EXPECT_EQ(safe_next(""), "/");
+}
+
+TEST(WebTemplates, EveryTemplateParsesAndEscapes) {
+  std::string error;
+  EXPECT_TRUE(check_templates(&error)) << error;
+  std::string html = render_page("error", Json{{"title", "<t>"},
+                                               {"status", 404},
+                                               {"heading", "Page not found"},
+                                               {"detail", "<script>x</script>"}});
+  EXPECT_EQ(html.find("<script>x"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;x&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("<title>&lt;t&gt; · Art DAG</title>"), std::string::npos);
+  EXPECT_TRUE(embedded::web_file("static/style.css").has_value());
+  EXPECT_FALSE(embedded::web_file("templates/nope.mustache").has_value());
+}
+
+}  // namespace
+}  // namespace artdag::web
