@@ -94,7 +94,7 @@ bool is_delimiter_row(std::string_view line) {
     std::string_view c = cell;
     if (c.starts_with(":")) c.remove_prefix(1);
     if (c.ends_with(":")) c.remove_suffix(1);
-    if (c.size() < 3 || c.find_first_not_of('-') != std::string_view::npos) return false;
+    if (c.empty() || c.find_first_not_of('-') != std::string_view::npos) return false;
   }
   return true;
 }

@@ -385,5 +385,49 @@ TEST(WebUiHttps, CookiesAreSecureWhenTheBaseUrlIsHttps) {
   EXPECT_NE(set.find("; SameSite=Lax"), std::string::npos);
 }
 
+// The renderers page: attaching posts a form whose answer redirects to the L1 server with the
+// session's token, so that page's CSP lets forms go there.
+TEST(WebUiRenderers, AttachRedirectsToTheL1ServerWithTheSessionToken) {
+  if (postgresql_unavailable()) GTEST_SKIP() << "ARTDAG_TEST_PG_URL not set";
+  ServerProcess server({{"L1_SERVERS", "http://127.0.0.1:9"}});
+  ASSERT_TRUE(server.start()) << server.log();
+  register_user(server, "renderuser", "render-password-1");
+
+  auto json = http_request("GET", server.url("/renderers"));
+  EXPECT_EQ(json.json()["renderers"][0]["l1_server"], "http://127.0.0.1:9");
+
+  Browser browser(server);
+  ASSERT_EQ(browser.login("renderuser", "render-password-1").status, 303);
+  auto page = browser.get("/renderers");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.header("content-security-policy").find("form-action 'self' http://127.0.0.1:9;"),
+            std::string::npos)
+      << page.header("content-security-policy");
+  EXPECT_NE(page.body.find("value=\"attach\""), std::string::npos);
+
+  auto forged = http_request("POST", server.url("/renderers"), browser.headers({kForm}),
+                             "action=attach&l1_server=http%3A%2F%2F127.0.0.1%3A9");
+  EXPECT_EQ(forged.status, 403);
+
+  auto attach = browser.post_form("/renderers", "/renderers",
+                                  {{"action", "attach"}, {"l1_server", "http://127.0.0.1:9"}});
+  ASSERT_EQ(attach.status, 303) << attach.body;
+  std::string token = browser.session_cookie.substr(browser.session_cookie.find('=') + 1);
+  EXPECT_EQ(attach.header("location"), "http://127.0.0.1:9/auth?auth_token=" + token);
+  auto listed = http_request("GET", server.url("/renderers"), {"Authorization: Bearer " + token});
+  EXPECT_EQ(listed.json()["renderers"][0]["attached"], true);
+
+  auto other = browser.post_form("/renderers", "/renderers",
+                                 {{"action", "attach"}, {"l1_server", "http://127.0.0.1:10"}});
+  EXPECT_EQ(other.status, 403);
+
+  auto detach = browser.post_form("/renderers", "/renderers",
+                                  {{"action", "detach"}, {"l1_server", "http://127.0.0.1:9"}});
+  EXPECT_EQ(detach.status, 303);
+  EXPECT_EQ(detach.header("location"), "/renderers?notice=detached");
+  listed = http_request("GET", server.url("/renderers"), {"Authorization: Bearer " + token});
+  EXPECT_EQ(listed.json()["renderers"][0]["attached"], false);
+}
+
 }  // namespace
 }  // namespace artdag::test

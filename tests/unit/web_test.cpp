@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "http/message.h"
+#include "http/router.h"
+#include "util/error.h"
 #include "web/embedded.h"
 #include "web/html.h"
 #include "web/provenance_svg.h"
@@ -145,6 +147,55 @@ TEST(WebTemplates, EveryTemplateParsesAndEscapes) {
   EXPECT_NE(html.find("<title>&lt;t&gt; · Art DAG</title>"), std::string::npos);
   EXPECT_TRUE(embedded::web_file("static/style.css").has_value());
   EXPECT_FALSE(embedded::web_file("templates/nope.mustache").has_value());
+}
+
+http::Request get(const std::string& path, const std::string& accept) {
+  http::Request req;
+  req.method = "GET";
+  req.path = req.target = path;
+  if (!accept.empty()) req.headers = {{"accept", accept}};
+  return req;
+}
+
+TEST(RouterHtmlVariant, AnswersOnlyClientsThatPreferHtml) {
+  http::Router router;
+  router.add_html("GET", "/things/{id}", [](http::Request& r) {
+    return http::Response::html(200, "html " + r.param("id"));
+  });
+  router.add("GET", "/things/{id}", [](http::Request& r) {
+    return http::Response::json(200, Json{{"id", r.param("id")}});
+  });
+  router.add_html("GET", "/only-html",
+                  [](http::Request&) { return http::Response::html(200, "x"); });
+  router.add("POST", "/only-html", [](http::Request&) { return http::Response::empty(204); });
+
+  auto browser = get("/things/a%20b", "text/html,application/xhtml+xml,*/*;q=0.8");
+  auto page = router.dispatch(browser);
+  EXPECT_EQ(page.body, "html a b");
+  EXPECT_EQ(page.header("Vary"), "Accept");
+
+  auto api = get("/things/1", "application/json");
+  auto json = router.dispatch(api);
+  EXPECT_EQ(json.body, R"({"id":"1"})");
+  EXPECT_EQ(json.header("Vary"), "Accept");
+  auto no_accept = get("/things/1", "");
+  EXPECT_EQ(router.dispatch(no_accept).body, R"({"id":"1"})");
+
+  // An HTML-only route answers everyone, without Vary; other methods still route.
+  auto plain = get("/only-html", "application/json");
+  auto only = router.dispatch(plain);
+  EXPECT_EQ(only.body, "x");
+  EXPECT_FALSE(only.header("Vary").has_value());
+  auto post = get("/only-html", "text/html");
+  post.method = "POST";
+  EXPECT_EQ(router.dispatch(post).status, 204);
+  auto put = get("/things/1", "text/html");
+  put.method = "PUT";
+  auto refused = router.dispatch(put);
+  EXPECT_EQ(refused.status, 405);
+  EXPECT_EQ(refused.header("Allow"), "GET");
+  auto missing = get("/nothing", "text/html");
+  EXPECT_THROW(router.dispatch(missing), ApiError);
 }
 
 }  // namespace
