@@ -389,7 +389,7 @@ TEST(WebUiHttps, CookiesAreSecureWhenTheBaseUrlIsHttps) {
 // session's token, so that page's CSP lets forms go there.
 TEST(WebUiRenderers, AttachRedirectsToTheL1ServerWithTheSessionToken) {
   if (postgresql_unavailable()) GTEST_SKIP() << "ARTDAG_TEST_PG_URL not set";
-  ServerProcess server({{"L1_SERVERS", "http://127.0.0.1:9"}});
+  ServerProcess server(std::map<std::string, std::string>{{"L1_SERVERS", "http://127.0.0.1:9"}});
   ASSERT_TRUE(server.start()) << server.log();
   register_user(server, "renderuser", "render-password-1");
 
