@@ -94,8 +94,8 @@ TEST_F(DeliveryWorkerTest, NotifyWakesTheWorkerAtOnce) {
   enqueue(receiver_.url("/a/inbox"));
   auto sent = std::chrono::steady_clock::now();
   w->notify();
-  ASSERT_TRUE(receiver_.wait_for_count(1, 5s));
-  EXPECT_LT(std::chrono::steady_clock::now() - sent, 2s);
+  ASSERT_TRUE(receiver_.wait_for_count(1, 10s));
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 5s);  // the next poll is 30 s away
   EXPECT_TRUE(eventually([&] { return store_->delivery_counts().pending == 0; }, 5s));
   w->stop();
   EXPECT_EQ(w->stats().delivered, 1u);
@@ -155,7 +155,7 @@ TEST_F(DeliveryWorkerTest, StopWaitsForInFlightPostsAndLeavesNothingLeased) {
   ASSERT_TRUE(receiver_.wait_for_count(2, 5s));
   auto started = std::chrono::steady_clock::now();
   w->stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);  // 1 s timeout, then records
   EXPECT_EQ(w->stats().retried, 2u);
   // Both wait for their (immediate) retry with no lease: another worker takes them now.
   const int64_t now = unix_now();
