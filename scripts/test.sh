@@ -18,7 +18,7 @@ cmake --build "$build" -j"$(nproc)"
 pg_dir=$(mktemp -d /tmp/artdag-pg-XXXXXX)
 cleanup() { "$root/scripts/start-test-postgres.sh" --stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
 trap cleanup EXIT
-ARTDAG_TEST_PG_URL=$(scripts/start-test-postgres.sh "$pg_dir")
+ARTDAG_TEST_PG_URL=$(scripts/start-test-postgres.sh --dir "$pg_dir")
 export ARTDAG_TEST_PG_URL
 echo "PostgreSQL for tests: $ARTDAG_TEST_PG_URL"
 
