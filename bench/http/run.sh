@@ -20,7 +20,9 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/install-deps.sh --test --bench >/dev/null
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_TESTS=OFF >/dev/null
+# Warnings are errors in the CI (Debug) build; GCC 12 at -O3 reports a false -Wrestrict
+# inside std::string, so the Release build only warns.
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_TESTS=OFF -DARTDAG_WERROR=OFF >/dev/null
 cmake --build build/release --target artdag-l2 >/dev/null
 bin=build/release/artdag-l2
 
