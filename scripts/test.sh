@@ -4,7 +4,8 @@
 #   2. builds a Debug binary with AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors,
 #   3. starts a throwaway PostgreSQL 15 server,
 #   4. runs unit tests and the integration tests against SQLite and PostgreSQL (ctest),
-#   5. runs the browser tests in headless Chromium and a short fuzz run, when present.
+#   5. runs the browser tests in headless Chromium,
+#   6. builds the libFuzzer targets with clang (build/fuzz) and runs a short fuzz smoke.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -31,3 +32,11 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/browser --no-audit --no-fund
 
 ctest --test-dir "$build" --output-on-failure -j2
+
+# Fuzzing (fuzz/, docs/decisions.md "Fuzzing"): only the parser sources, built with clang and
+# libFuzzer in their own tree, then every committed seed and regression input and ~5 s of
+# fuzzing per target. `fuzz/run.sh --minutes N` is the longer run.
+CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DARTDAG_FUZZ=ON \
+  -DARTDAG_TESTS=OFF -DARTDAG_WERROR=ON >/dev/null
+cmake --build build/fuzz -j"$(nproc)"
+ctest --test-dir build/fuzz --output-on-failure -j2

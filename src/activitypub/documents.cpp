@@ -1,9 +1,5 @@
 #include "activitypub/documents.h"
 
-#include <boost/url/params_encoded_view.hpp>
-#include <boost/url/parse_query.hpp>
-#include <charconv>
-
 namespace artdag::activitypub {
 
 namespace {
@@ -47,14 +43,6 @@ void strip_floats(Json& value) {
   } else if (value.is_structured()) {
     for (auto& member : value) strip_floats(member);
   }
-}
-
-std::optional<int64_t> parse_int64(std::string_view s) {
-  int64_t v = 0;
-  if (s.empty()) return std::nullopt;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 }  // namespace
@@ -183,35 +171,6 @@ Json create_activity(const Uris& uris, const store::Asset& asset, int64_t index)
   };
   if (!asset.created_at.empty()) activity["published"] = asset.created_at;
   return activity;
-}
-
-std::optional<CollectionQuery> parse_collection_query(std::string_view encoded_query) {
-  CollectionQuery query;
-  if (encoded_query.empty()) return query;
-  auto params = boost::urls::parse_query(encoded_query);
-  if (!params) return std::nullopt;
-  bool seen_page = false;
-  for (auto param : *params) {
-    std::string key = param.key.decode();
-    std::string value = param.has_value ? param.value.decode() : std::string();
-    if (key == "page") {
-      if (seen_page) return std::nullopt;
-      seen_page = true;
-      if (value == "true") {
-        query.page = true;
-      } else if (value != "false") {
-        return std::nullopt;
-      }
-    } else if (key == "max_id" || key == "min_id") {
-      auto& slot = key == "max_id" ? query.max_id : query.min_id;
-      if (slot) return std::nullopt;
-      slot = parse_int64(value);
-      if (!slot) return std::nullopt;
-    }
-  }
-  if (query.max_id && query.min_id) return std::nullopt;
-  if (query.max_id || query.min_id) query.page = true;
-  return query;
 }
 
 Json ordered_collection(const Uris& uris, std::string_view collection_id, int64_t total_items) {

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "crypto/rsa_key.h"
+#include "util/url.h"
 
 namespace artdag::activitypub {
 
@@ -59,7 +60,9 @@ std::optional<std::string> url_origin(std::string_view text) {
   const boost::urls::url_view& u = *parsed;
   std::string scheme = to_lower(u.scheme());
   if (scheme != "http" && scheme != "https") return std::nullopt;
-  if (!u.has_authority() || u.has_userinfo() || u.encoded_host().empty()) return std::nullopt;
+  if (!u.has_authority() || u.has_userinfo() || u.encoded_host().empty() ||
+      !is_path_after_authority(u.encoded_path()))
+    return std::nullopt;
   std::string out = scheme + "://" + to_lower(u.encoded_host());
   if (u.has_port() && !u.port().empty()) {
     const uint16_t port = u.port_number();
@@ -106,11 +109,13 @@ std::optional<std::string> type_of(const Json& value) {
 }
 
 std::optional<AcctAddress> parse_acct(std::string_view text) {
-  if (text.empty() || text.size() > 512) return std::nullopt;
+  if (text.empty()) return std::nullopt;
   if (istarts_with(text, "acct:"))
     text.remove_prefix(5);
   else if (text.front() == '@')
     text.remove_prefix(1);
+  // The bound is on the address itself, so each of its three spellings is accepted alike.
+  if (text.size() > 512) return std::nullopt;
   const auto at = text.find('@');
   if (at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos)
     return std::nullopt;

@@ -11,6 +11,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "util/url.h"
+
 namespace artdag::activitypub {
 
 namespace {
@@ -188,7 +190,8 @@ std::optional<std::vector<std::string>> Uris::local_segments(std::string_view ur
   if (!parsed) return std::nullopt;
   const boost::urls::url_view& u = *parsed;
   std::string scheme = to_lower(u.scheme());
-  if (scheme != scheme_ || !u.has_authority() || u.has_userinfo() || u.has_query())
+  if (scheme != scheme_ || !u.has_authority() || u.has_userinfo() || u.has_query() ||
+      !is_path_after_authority(u.encoded_path()))
     return std::nullopt;
   if (to_lower(u.encoded_host()) != host_ || effective_port(u, scheme) != port_)
     return std::nullopt;

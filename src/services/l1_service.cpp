@@ -3,9 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
-#include <regex>
 
 #include "util/error.h"
 #include "util/net.h"
@@ -15,21 +13,6 @@
 namespace artdag::services {
 
 namespace {
-
-const std::vector<std::string> kAssetTypes = {"image",  "video",          "audio",   "effect",
-                                              "recipe", "infrastructure", "document"};
-
-bool is_sha3_hex(const std::string& s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A value from L1 fit to quote in an error detail: bounded, printable ASCII
 // only.
@@ -52,20 +35,6 @@ std::string host_of(const std::string& url) {
   }
   auto end = url.find_first_of(":/", start);
   return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
-// A member that must be a string when present: "" when absent or null, ApiError
-// 422 when another type or longer than max_len.
-std::string optional_run_string(const Json& run, const char* name, std::size_t max_len) {
-  auto it = run.find(name);
-  if (it == run.end() || it->is_null()) return "";
-  if (!it->is_string())
-    throw ApiError::unprocessable(std::string("The L1 run's '") + name + "' is not a string");
-  const auto& s = it->get_ref<const std::string&>();
-  if (s.size() > max_len)
-    throw ApiError::unprocessable(std::string("The L1 run's '") + name + "' is longer than " +
-                                  std::to_string(max_len) + " bytes");
-  return s;
 }
 
 }  // namespace
@@ -103,106 +72,6 @@ std::string L1Service::require_configured(std::string_view url) const {
   auto server = configured_server(url);
   if (!server) throw ApiError::forbidden("l1_server is not one of this server's L1 servers");
   return *server;
-}
-
-void L1Service::validate_run_id(std::string_view run_id) {
-  bool printable =
-      std::all_of(run_id.begin(), run_id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-  if (run_id.empty() || run_id.size() > kMaxRunIdLength || !printable || run_id == "." ||
-      run_id == "..")
-    throw ApiError::unprocessable(
-        "Field 'run_id' must be 1-128 printable "
-        "ASCII characters without spaces");
-}
-
-std::optional<std::string> L1Service::asset_type_for(const Json& output_type) {
-  if (output_type.is_null()) return "video";
-  if (!output_type.is_string()) return std::nullopt;
-  const std::string type = lower(output_type.get_ref<const std::string&>());
-  if (std::find(kAssetTypes.begin(), kAssetTypes.end(), type) != kAssetTypes.end()) return type;
-  static const std::regex mime_re(R"(^(image|video|audio)/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$)");
-  std::smatch m;
-  if (type.size() <= 128 && std::regex_match(type, m, mime_re)) return m[1].str();
-  return std::nullopt;
-}
-
-L1Run L1Service::parse_run(const Json& run, std::string_view requested_run_id,
-                           std::string_view expected_user) {
-  if (!run.is_object()) throw ApiError::bad_gateway("The L1 server's answer is not a JSON object");
-  L1Run out;
-  out.run_id = std::string(requested_run_id);
-
-  // The answer must be about the run asked for.
-  if (auto it = run.find("run_id"); it != run.end() && !it->is_null()) {
-    if (!it->is_string() || it->get_ref<const std::string&>() != requested_run_id)
-      throw ApiError::bad_gateway("The L1 server answered with another run");
-  }
-
-  // Whose run it is, before anything about it is told.
-  auto user = run.find("username");
-  if (user == run.end() || !user->is_string() || user->get_ref<const std::string&>().empty())
-    throw ApiError::forbidden(
-        "The L1 run does not name its owner; only your "
-        "own runs can be recorded");
-  out.username = lower(user->get_ref<const std::string&>());
-  if (out.username != lower(expected_user))
-    throw ApiError::forbidden("The L1 run belongs to another user");
-
-  auto status = run.find("status");
-  if (status == run.end() || !status->is_string())
-    throw ApiError::bad_gateway("The L1 server's answer has no run status");
-  const auto& status_text = status->get_ref<const std::string&>();
-  if (status_text != "completed")
-    throw ApiError::conflict("The L1 run is not completed (status: " + quote(status_text) + ")");
-
-  auto hash = run.find("output_hash");
-  if (hash == run.end() || !hash->is_string() || !is_sha3_hex(hash->get_ref<const std::string&>()))
-    throw ApiError::unprocessable(
-        "The L1 run has no valid output_hash (64 "
-        "lowercase hex characters, SHA3-256)");
-  out.output_hash = hash->get<std::string>();
-
-  if (auto inputs = run.find("inputs"); inputs != run.end() && !inputs->is_null()) {
-    if (!inputs->is_array())
-      throw ApiError::unprocessable("The L1 run's 'inputs' is not a list of SHA3-256 hashes");
-    if (inputs->size() > kMaxInputs)
-      throw ApiError::unprocessable("The L1 run has more than " + std::to_string(kMaxInputs) +
-                                    " inputs");
-    for (const auto& input : *inputs) {
-      if (!input.is_string() || !is_sha3_hex(input.get_ref<const std::string&>()))
-        throw ApiError::unprocessable("The L1 run's 'inputs' is not a list of SHA3-256 hashes");
-      out.inputs.push_back(input.get<std::string>());
-    }
-  }
-
-  out.recipe = optional_run_string(run, "recipe", kMaxRecipeLength);
-  if (out.recipe.empty()) throw ApiError::unprocessable("The L1 run names no recipe");
-
-  auto type = run.find("output_type");
-  auto asset_type = asset_type_for(type == run.end() ? Json(nullptr) : *type);
-  if (!asset_type)
-    throw ApiError::unprocessable(
-        "The L1 run's output_type is not one of image, video, audio, effect, "
-        "recipe, "
-        "infrastructure, document (or an image/, video/, audio/ media type)");
-  out.asset_type = *asset_type;
-
-  out.output_ipfs_cid = optional_run_string(run, "output_ipfs_cid", 128);
-  static const std::regex cid_re("^[A-Za-z0-9]+$");
-  if (!out.output_ipfs_cid.empty() && !std::regex_match(out.output_ipfs_cid, cid_re))
-    throw ApiError::unprocessable("The L1 run's output_ipfs_cid is not a CID");
-
-  out.completed_at = optional_run_string(run, "completed_at", kMaxCompletedAtLength);
-  return out;
-}
-
-Json L1Service::provenance_json(const L1Run& run, const std::string& l1_server) {
-  Json p{{"l1_server", l1_server},
-         {"run_id", run.run_id},
-         {"recipe", run.recipe},
-         {"inputs", run.inputs}};
-  if (!run.completed_at.empty()) p["completed_at"] = run.completed_at;
-  return p;
 }
 
 Json L1Service::fetch_run(const std::string& l1_server, std::string_view run_id) const {

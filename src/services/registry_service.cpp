@@ -1,8 +1,5 @@
 #include "services/registry_service.h"
 
-#include <regex>
-#include <set>
-
 #include "activitypub/documents.h"
 #include "activitypub/ld_signature.h"
 #include "util/error.h"
@@ -11,9 +8,6 @@
 namespace artdag::services {
 
 namespace {
-const std::vector<std::string> kAssetTypes = {"image",  "video",          "audio",   "effect",
-                                              "recipe", "infrastructure", "document"};
-
 bool has_float(const Json& value) {
   if (value.is_number_float()) return true;
   if (value.is_structured())
@@ -21,86 +15,12 @@ bool has_float(const Json& value) {
       if (has_float(item)) return true;
   return false;
 }
-
-std::string field_string(const Json& body, const char* name, std::size_t max_len, bool required) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) {
-    if (required) throw ApiError::unprocessable(std::string("Field '") + name + "' is required");
-    return "";
-  }
-  if (!it->is_string())
-    throw ApiError::unprocessable(std::string("Field '") + name + "' must be a string");
-  const auto& s = it->get_ref<const std::string&>();
-  if (s.size() > max_len)
-    throw ApiError::unprocessable(std::string("Field '") + name + "' is longer than " +
-                                  std::to_string(max_len) + " bytes");
-  return s;
-}
 }  // namespace
 
 RegistryService::RegistryService(store::Store& store, crypto::KeyStore& keys,
                                  const activitypub::Uris& uris,
                                  federation::DeliveryNotifier* delivery)
     : store_(store), keys_(keys), uris_(uris), delivery_(delivery) {}
-
-void RegistryService::validate_name(const std::string& name) {
-  static const std::regex name_re("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
-  if (!std::regex_match(name, name_re))
-    throw ApiError::unprocessable(
-        "Asset name must be 1-128 characters of A-Z a-z 0-9 . _ - starting with a letter or digit");
-}
-
-void RegistryService::validate_content_hash(const std::string& hash, const char* field) {
-  static const std::regex hash_re("^[0-9a-f]{64}$");
-  if (!std::regex_match(hash, hash_re))
-    throw ApiError::unprocessable(std::string("Field '") + field +
-                                  "' must be a SHA3-256 hash: 64 lowercase hex characters");
-}
-
-AssetRegistration RegistryService::parse_registration(const Json& body, const std::string& owner) {
-  static const std::set<std::string> known = {"name",        "content_hash", "asset_type", "tags",
-                                              "description", "ipfs_cid",     "metadata"};
-  for (const auto& [key, value] : body.items())
-    if (!known.count(key)) throw ApiError::unprocessable("Unknown field '" + key + "'");
-
-  AssetRegistration r;
-  r.owner = owner;
-  r.name = field_string(body, "name", 128, true);
-  validate_name(r.name);
-  r.content_hash = field_string(body, "content_hash", 64, true);
-  validate_content_hash(r.content_hash, "content_hash");
-  r.asset_type = field_string(body, "asset_type", 32, true);
-  if (std::find(kAssetTypes.begin(), kAssetTypes.end(), r.asset_type) == kAssetTypes.end())
-    throw ApiError::unprocessable(
-        "Field 'asset_type' must be one of image, video, audio, effect, recipe, infrastructure, "
-        "document");
-  r.description = field_string(body, "description", kMaxDescription, false);
-  r.ipfs_cid = field_string(body, "ipfs_cid", 128, false);
-  static const std::regex cid_re("^[A-Za-z0-9]+$");
-  if (!r.ipfs_cid.empty() && !std::regex_match(r.ipfs_cid, cid_re))
-    throw ApiError::unprocessable("Field 'ipfs_cid' must be a CID (letters and digits)");
-
-  if (auto tags = body.find("tags"); tags != body.end() && !tags->is_null()) {
-    if (!tags->is_array()) throw ApiError::unprocessable("Field 'tags' must be a list of strings");
-    if (tags->size() > kMaxTags)
-      throw ApiError::unprocessable("At most " + std::to_string(kMaxTags) + " tags");
-    static const std::regex tag_re(R"(^[^\s#,<>"'&\x00-\x1f]+$)");
-    for (const auto& tag : *tags) {
-      if (!tag.is_string()) throw ApiError::unprocessable("Field 'tags' must be a list of strings");
-      const auto& t = tag.get_ref<const std::string&>();
-      if (t.empty() || t.size() > kMaxTagLength || !std::regex_match(t, tag_re))
-        throw ApiError::unprocessable("Each tag must be 1-64 bytes without spaces, '#', ',', quotes or <>");
-      if (std::find(r.tags.begin(), r.tags.end(), t) == r.tags.end()) r.tags.push_back(t);
-    }
-  }
-  if (auto meta = body.find("metadata"); meta != body.end() && !meta->is_null()) {
-    if (!meta->is_object()) throw ApiError::unprocessable("Field 'metadata' must be an object");
-    if (meta->dump().size() > kMaxMetadataBytes)
-      throw ApiError::unprocessable("Field 'metadata' is larger than 16 KiB");
-    r.metadata = *meta;
-  }
-  return r;
-}
 
 RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
   if (!r.provenance.is_null() && has_float(r.provenance))

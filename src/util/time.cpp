@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
 
 namespace artdag {
 
@@ -18,10 +19,38 @@ std::tm to_tm(int64_t t) {
   return tm;
 }
 
-std::optional<int64_t> from_tm(std::tm tm) {
-  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-      tm.tm_min > 59 || tm.tm_sec > 60)
+// The digits text[pos, pos + n) as a number; -1 unless they are all ASCII digits (sscanf's
+// %d also took signs and spaces, so "-1" passed for an hour).
+int digits_at(std::string_view text, std::size_t pos, std::size_t n) {
+  int value = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+bool is_leap_year(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+// Seconds since the epoch for a calendar date and time given as written (month 1-12), or
+// nullopt when any field is out of range: timegm() would quietly roll "Feb 31" into March.
+// Second 60 (a leap second) is accepted.
+std::optional<int64_t> from_fields(int year, int month, int day, int hour, int minute, int second) {
+  static const int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
+      minute > 59 || second < 0 || second > 60)
     return std::nullopt;
+  const int month_days = kDaysInMonth[month - 1] + (month == 2 && is_leap_year(year) ? 1 : 0);
+  if (day > month_days) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
   return static_cast<int64_t>(timegm(&tm));
 }
 }  // namespace
@@ -41,17 +70,12 @@ std::string iso8601_utc(int64_t t) {
 }
 
 std::optional<int64_t> parse_iso8601_utc(std::string_view text) {
-  if (text.size() != 20) return std::nullopt;
-  std::tm tm{};
-  std::string s(text);
-  char z = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 ||
-      z != 'Z')
+  // Exactly "YYYY-MM-DDTHH:MM:SSZ".
+  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != 'Z')
     return std::nullopt;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return from_tm(tm);
+  return from_fields(digits_at(text, 0, 4), digits_at(text, 5, 2), digits_at(text, 8, 2),
+                     digits_at(text, 11, 2), digits_at(text, 14, 2), digits_at(text, 17, 2));
 }
 
 std::string http_date(int64_t t) {
@@ -64,19 +88,20 @@ std::string http_date(int64_t t) {
 }
 
 std::optional<int64_t> parse_http_date(std::string_view text) {
-  // IMF-fixdate only, as RFC 9110 requires senders to produce.
-  if (text.size() != 29 || text.substr(25) != " GMT") return std::nullopt;
-  std::string s(text);
-  char day[4] = {}, mon[4] = {};
-  std::tm tm{};
-  if (std::sscanf(s.c_str(), "%3s, %2d %3s %4d %2d:%2d:%2d", day, &tm.tm_mday, mon, &tm.tm_year,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 7)
+  // IMF-fixdate only, as RFC 9110 requires senders to produce: exactly
+  // "Sun, 05 Jan 2014 21:31:40 GMT". The day name must be one, but is not checked against
+  // the date (it is redundant).
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
     return std::nullopt;
-  tm.tm_mon = -1;
+  bool day_name = false;
+  for (const char* day : kDays) day_name = day_name || text.substr(0, 3) == day;
+  int month = 0;
   for (int i = 0; i < 12; ++i)
-    if (std::string_view(mon) == kMonths[i]) tm.tm_mon = i;
-  tm.tm_year -= 1900;
-  return from_tm(tm);
+    if (text.substr(8, 3) == kMonths[i]) month = i + 1;
+  if (!day_name || month == 0) return std::nullopt;
+  return from_fields(digits_at(text, 12, 4), month, digits_at(text, 5, 2), digits_at(text, 17, 2),
+                     digits_at(text, 20, 2), digits_at(text, 23, 2));
 }
 
 }  // namespace artdag

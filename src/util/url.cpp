@@ -9,7 +9,9 @@ std::optional<std::string> normalize_server_url(std::string_view text) {
   auto parsed = boost::urls::parse_absolute_uri(text);
   if (!parsed) return std::nullopt;
   boost::urls::url url(*parsed);
-  if (url.has_userinfo() || url.has_query() || url.has_fragment()) return std::nullopt;
+  if (url.has_userinfo() || url.has_query() || url.has_fragment() ||
+      !is_path_after_authority(url.encoded_path()))
+    return std::nullopt;
   std::string scheme(url.scheme());
   for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (scheme != "http" && scheme != "https") return std::nullopt;

@@ -11,6 +11,13 @@ namespace artdag {
 // userinfo. nullopt when it is not such a URL.
 std::optional<std::string> normalize_server_url(std::string_view url);
 
+// Whether `encoded_path`, the path of a parsed URL that has an authority, may follow one:
+// empty or starting with '/' (RFC 3986 path-abempty). Boost.URL 1.81 also accepts
+// "https://host:443x/p" as host, port 443 and the path "x/p"; callers refuse that.
+inline bool is_path_after_authority(std::string_view encoded_path) {
+  return encoded_path.empty() || encoded_path.front() == '/';
+}
+
 // Percent-encodes one path segment (everything but unreserved characters).
 std::string encode_path_segment(std::string_view segment);
 // Percent-encodes a query parameter value.

@@ -22,6 +22,7 @@
 
 #include "activitypub/http_signature.h"
 #include "activitypub/uris.h"
+#include "crypto/public_key_cache.h"
 #include "services/federation/actor_resolver.h"
 #include "services/federation/outgoing.h"
 #include "store/store.h"
@@ -79,6 +80,7 @@ class InboxService {
   const activitypub::Uris& uris_;
   ActorResolver& resolver_;
   Outgoing& outgoing_;
+  crypto::PublicKeyCache signer_keys_;
 };
 
 }  // namespace artdag::services::federation
