@@ -115,6 +115,9 @@ int serve(const ConfigOverrides& overrides) {
   http::ServerOptions options;
   options.host = services.config.host;
   options.port = services.config.port;
+  options.request_timeout = std::chrono::seconds(services.config.limits.request_timeout_seconds);
+  options.max_connections_per_ip =
+      static_cast<unsigned>(services.config.limits.max_connections_per_ip);
   http::HttpServer server(options, http::make_request_handler(services));
   // Outgoing deliveries run on threads of their own, never on the HTTP I/O thread.
   services::federation::DeliveryWorker delivery(

@@ -47,6 +47,18 @@ std::filesystem::path expand_home(const std::string& path, const EnvLookup& env)
   return path;
 }
 
+// A whole number in [min, max] or the fallback when unset; ConfigError otherwise.
+int bounded_integer(const EnvLookup& env, const char* name, int fallback, int min, int max) {
+  auto v = non_empty(env, name);
+  if (!v) return fallback;
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), value);
+  if (ec != std::errc() || ptr != v->data() + v->size() || value < min || value > max)
+    throw ConfigError(std::string(name) + " must be a whole number " + std::to_string(min) + "-" +
+                      std::to_string(max) + ", got '" + *v + "'");
+  return value;
+}
+
 const std::regex& username_pattern() {
   static const std::regex re("^[a-z0-9_]{1,30}$");
   return re;
@@ -85,14 +97,15 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
   if (auto v = non_empty(env, "ARTDAG_BASE_URL")) {
     auto normalised = normalize_server_url(*v);
     if (!normalised || normalised->find('/', normalised->find("://") + 3) != std::string::npos)
-      throw ConfigError("ARTDAG_BASE_URL must be an http(s) origin like https://example.com, got '" +
-                        *v + "'");
+      throw ConfigError(
+          "ARTDAG_BASE_URL must be an http(s) origin like https://example.com, got '" + *v + "'");
     c.base_url = *normalised;
   } else {
     c.base_url = "https://" + c.domain;
   }
 
-  c.instance_user = overrides.user ? *overrides.user : non_empty(env, "ARTDAG_USER").value_or("giles");
+  c.instance_user =
+      overrides.user ? *overrides.user : non_empty(env, "ARTDAG_USER").value_or("giles");
   if (!std::regex_match(c.instance_user, username_pattern()))
     throw ConfigError("ARTDAG_USER must match ^[a-z0-9_]{1,30}$, got '" + c.instance_user + "'");
 
@@ -137,6 +150,20 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
     c.allow_private_networks = *cidrs;
     c.allow_private_networks_text = *v;
   }
+
+  Limits& l = c.limits;
+  l.auth_attempts_per_ip =
+      bounded_integer(env, "ARTDAG_AUTH_ATTEMPTS_PER_IP", l.auth_attempts_per_ip, 0, 1000000);
+  l.auth_ip_window_seconds =
+      bounded_integer(env, "ARTDAG_AUTH_IP_WINDOW_SECONDS", l.auth_ip_window_seconds, 1, 86400);
+  l.failed_logins_per_account = bounded_integer(env, "ARTDAG_LOGIN_FAILURES_PER_ACCOUNT",
+                                                l.failed_logins_per_account, 0, 1000000);
+  l.failed_login_window_seconds = bounded_integer(env, "ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS",
+                                                  l.failed_login_window_seconds, 1, 86400);
+  l.max_connections_per_ip =
+      bounded_integer(env, "ARTDAG_MAX_CONNECTIONS_PER_IP", l.max_connections_per_ip, 0, 1000000);
+  l.request_timeout_seconds =
+      bounded_integer(env, "ARTDAG_REQUEST_TIMEOUT_SECONDS", l.request_timeout_seconds, 1, 3600);
   return c;
 }
 
@@ -165,7 +192,8 @@ JwtSecretSource resolve_jwt_secret(const EnvLookup& env, const std::filesystem::
   };
   auto check_strength = [](const std::string& secret, const std::string& origin) {
     if (secret.size() < 16)
-      throw ConfigError("JWT secret from " + origin + " is too short (need at least 16 characters)");
+      throw ConfigError("JWT secret from " + origin +
+                        " is too short (need at least 16 characters)");
   };
 
   if (auto v = non_empty(env, "JWT_SECRET")) {

@@ -19,6 +19,17 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Abuse limits on the listener and on login/registration (docs/decisions.md "Limits").
+// A count of 0 switches that limit off.
+struct Limits {
+  int auth_attempts_per_ip = 10;          // logins + registrations per client address...
+  int auth_ip_window_seconds = 60;        // ...per this many seconds
+  int failed_logins_per_account = 5;      // failed logins per username...
+  int failed_login_window_seconds = 900;  // ...per this many seconds (then it unlocks)
+  int max_connections_per_ip = 256;       // concurrent connections per client address
+  int request_timeout_seconds = 15;       // to read one whole request (cuts slow-loris)
+};
+
 struct Config {
   std::string domain = "artdag.rose-ash.com";
   std::string base_url;  // normalised, no trailing slash: "https://artdag.rose-ash.com"
@@ -31,6 +42,7 @@ struct Config {
   uint16_t port = 8200;
   std::vector<Cidr> allow_private_networks;
   std::string allow_private_networks_text;  // as given, for logs
+  Limits limits;
 
   std::filesystem::path keys_dir() const { return data_dir / "keys"; }
   std::filesystem::path sqlite_path() const { return data_dir / "l2.db"; }
@@ -65,8 +77,8 @@ struct JwtSecretSource {
 
 // JWT_SECRET, then the Docker secret file, then `$ARTDAG_DATA/jwt_secret` (generated with
 // 0600 on first start). Throws ConfigError when a source exists but is unusable.
-JwtSecretSource resolve_jwt_secret(const EnvLookup& env, const std::filesystem::path& data_dir,
-                                   const std::filesystem::path& docker_secret_path =
-                                       "/run/secrets/jwt_secret");
+JwtSecretSource resolve_jwt_secret(
+    const EnvLookup& env, const std::filesystem::path& data_dir,
+    const std::filesystem::path& docker_secret_path = "/run/secrets/jwt_secret");
 
 }  // namespace artdag

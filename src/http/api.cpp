@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "http/negotiation.h"
+#include "services/rate_limiter.h"
 #include "util/error.h"
 #include "web/pages.h"
 
@@ -25,12 +26,15 @@ RequestHandler make_request_handler(services::Services& services) {
     try {
       return router->dispatch(request);
     } catch (const ApiError& e) {
-      if (prefers_html(request)) return error_page(request, e.status(), e.detail());
-      auto res = Response::error(e.status(), e.detail());
-      if (e.status() == 401) res.set_header("WWW-Authenticate", "Bearer");
+      auto res = prefers_html(request) ? error_page(request, e.status(), e.detail())
+                                       : Response::error(e.status(), e.detail());
+      if (e.status() == 401 && !prefers_html(request)) res.set_header("WWW-Authenticate", "Bearer");
+      if (auto* limited = dynamic_cast<const services::RateLimited*>(&e))
+        res.set_header("Retry-After", std::to_string(limited->retry_after().count()));
       return res;
     } catch (const StoreUnavailable& e) {
-      spdlog::error("database unavailable during {} {}: {}", request.method, request.path, e.what());
+      spdlog::error("database unavailable during {} {}: {}", request.method, request.path,
+                    e.what());
       auto res = Response::error(503, "Database unavailable, try again shortly");
       res.set_header("Retry-After", "5");
       return res;

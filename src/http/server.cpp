@@ -7,7 +7,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace artdag::http {
@@ -28,6 +30,9 @@ struct HttpServer::Impl {
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
+  // Open connections per peer address (the cap in ServerOptions); io_threads may be > 1.
+  std::mutex connections_mu;
+  std::unordered_map<std::string, unsigned> connections_per_ip;
 
   Impl(ServerOptions o, RequestHandler h)
       : options(std::move(o)), handler(std::move(h)), workers(options.worker_threads) {}
@@ -66,31 +71,53 @@ struct HttpServer::Impl {
   }
 
   static Response limit_error(const beast::error_code& ec) {
-    if (ec == bhttp::error::body_limit)
-      return Response::error(413, "Request body too large");
-    if (ec == bhttp::error::header_limit)
-      return Response::error(431, "Request headers too large");
+    if (ec == bhttp::error::body_limit) return Response::error(413, "Request body too large");
+    if (ec == bhttp::error::header_limit) return Response::error(431, "Request headers too large");
     return Response::error(400, "Malformed HTTP request");
   }
 
-  awaitable<void> session(tcp::socket socket) {
+  // Counts a new connection from `remote`; false when it is over the per-address cap.
+  bool admit_connection(const std::string& remote) {
+    if (options.max_connections_per_ip == 0) return true;
+    std::lock_guard lock(connections_mu);
+    auto& open = connections_per_ip[remote];
+    if (open >= options.max_connections_per_ip) return false;
+    ++open;
+    return true;
+  }
+
+  void release_connection(const std::string& remote) {
+    if (options.max_connections_per_ip == 0) return;
+    std::lock_guard lock(connections_mu);
+    auto it = connections_per_ip.find(remote);
+    if (it != connections_per_ip.end() && --it->second == 0) connections_per_ip.erase(it);
+  }
+
+  awaitable<void> session(tcp::socket socket, std::string remote) {
+    struct Admitted {
+      Impl& impl;
+      const std::string& remote;
+      ~Admitted() { impl.release_connection(remote); }
+    } admitted{*this, remote};
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
-    std::string remote;
-    {
-      beast::error_code ec;
-      auto ep = stream.socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
-    }
     for (bool first = true;; first = false) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options.body_limit);
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-      // An idle keep-alive connection may wait longer for its next request than a
-      // request may take to arrive once it has started; both are bounded.
-      stream.expires_after(first ? options.request_timeout : options.idle_timeout);
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser,
-                                                asio::as_tuple(use_awaitable));
+      // An idle keep-alive connection may wait longer for its next request than a request
+      // may take to arrive once it has started: wait for the first byte with the idle
+      // timeout, then the whole request must arrive within the request timeout.
+      if (!first && buffer.size() == 0) {
+        stream.expires_after(options.idle_timeout);
+        auto [idle_ec, got] =
+            co_await stream.async_read_some(buffer.prepare(4096), asio::as_tuple(use_awaitable));
+        if (idle_ec) break;
+        buffer.commit(got);
+      }
+      stream.expires_after(options.request_timeout);
+      auto [ec, n] =
+          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));
       (void)n;
       if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
           ec == beast::error::timeout || ec == asio::error::connection_reset ||
@@ -122,14 +149,15 @@ struct HttpServer::Impl {
       auto out = to_beast(std::move(res), head, version, keep_alive && !stopping.load());
       std::size_t bytes = out.body().size();
       stream.expires_after(options.request_timeout);
-      auto [write_ec, written] = co_await bhttp::async_write(stream, out, asio::as_tuple(use_awaitable));
+      auto [write_ec, written] =
+          co_await bhttp::async_write(stream, out, asio::as_tuple(use_awaitable));
       (void)written;
       --in_flight;
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
-      spdlog::info("access remote={} method={} path={} status={} bytes={} us={}", remote, req.method,
-                   req.path, status, bytes, micros);
+      spdlog::info("access remote={} method={} path={} status={} bytes={} us={}", remote,
+                   req.method, req.path, status, bytes, micros);
       if (write_ec || !out.keep_alive()) break;
     }
     beast::error_code ignored;
@@ -144,8 +172,25 @@ struct HttpServer::Impl {
         spdlog::warn("accept failed: {}", ec.message());
         continue;
       }
-      socket.set_option(tcp::no_delay(true));
-      asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+      std::string remote;
+      {
+        beast::error_code endpoint_ec;
+        auto ep = socket.remote_endpoint(endpoint_ec);
+        if (endpoint_ec) continue;  // already gone
+        remote = ep.address().to_string();
+      }
+      if (!admit_connection(remote)) {
+        // Over the cap: close at once without reading (a 503 would mean reading the request
+        // first, which is what the cap is there to avoid).
+        spdlog::warn("closing connection from {}: more than {} open", remote,
+                     options.max_connections_per_ip);
+        beast::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      beast::error_code ignored;  // a peer already gone fails in its session instead
+      socket.set_option(tcp::no_delay(true), ignored);
+      asio::co_spawn(ioc, session(std::move(socket), std::move(remote)), asio::detached);
     }
   }
 
@@ -157,7 +202,8 @@ struct HttpServer::Impl {
       co_await timer.async_wait(asio::as_tuple(use_awaitable));
     }
     if (in_flight.load() > 0)
-      spdlog::warn("shutdown: {} request(s) still running after the grace period", in_flight.load());
+      spdlog::warn("shutdown: {} request(s) still running after the grace period",
+                   in_flight.load());
     ioc.stop();
   }
 
@@ -180,9 +226,8 @@ HttpServer::~HttpServer() {
 
 uint16_t HttpServer::listen() {
   beast::error_code ec;
-  auto address = asio::ip::make_address(impl_->options.host == "localhost" ? "127.0.0.1"
-                                                                          : impl_->options.host,
-                                        ec);
+  auto address = asio::ip::make_address(
+      impl_->options.host == "localhost" ? "127.0.0.1" : impl_->options.host, ec);
   if (ec) throw std::runtime_error("cannot listen: bad host '" + impl_->options.host + "'");
   tcp::endpoint endpoint(address, impl_->options.port);
   auto& acceptor = impl_->acceptor;
@@ -203,7 +248,8 @@ void HttpServer::run() {
   });
   asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < impl.options.io_threads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  for (unsigned i = 1; i < impl.options.io_threads; ++i)
+    threads.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
   for (auto& t : threads) t.join();
   impl.workers.join();

@@ -17,11 +17,14 @@ struct ServerOptions {
   uint16_t port = 8200;
   unsigned io_threads = 1;
   unsigned worker_threads = 8;
-  std::size_t body_limit = 1024 * 1024;  // bytes; larger bodies get 413
-  std::size_t header_limit = 16 * 1024;  // bytes of request line + headers
+  std::size_t body_limit = 1024 * 1024;      // bytes; larger bodies get 413
+  std::size_t header_limit = 16 * 1024;      // bytes of request line + headers
   std::chrono::seconds request_timeout{15};  // to read one whole request (cuts slow-loris)
   std::chrono::seconds idle_timeout{75};     // keep-alive connection with no request
   std::chrono::seconds shutdown_grace{10};   // how long in-flight requests may finish
+  // Concurrent connections one peer address may hold; more are closed at accept, unread.
+  // 0: no limit.
+  unsigned max_connections_per_ip = 256;
 };
 
 // Called on a worker thread. Must not throw (wrap with the app's error mapping).

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
 #include <regex>
 
 #include "crypto/hash.h"
@@ -33,20 +34,31 @@ std::string check_email(std::string_view email) {
 }
 }  // namespace
 
-AuthService::AuthService(store::Store& store, crypto::KeyStore& keys, std::string jwt_secret)
+AuthService::AuthService(store::Store& store, crypto::KeyStore& keys, std::string jwt_secret,
+                         const Limits& limits)
     : store_(store),
       keys_(keys),
       jwt_secret_(std::move(jwt_secret)),
-      dummy_hash_(crypto::hash_password(crypto::random_token_hex(16))) {}
+      attempts_per_client_(limits.auth_attempts_per_ip,
+                           std::chrono::seconds(limits.auth_ip_window_seconds)),
+      failures_per_account_(limits.failed_logins_per_account,
+                            std::chrono::seconds(limits.failed_login_window_seconds)) {}
 
 std::string AuthService::normalize_username(std::string_view username) {
   std::string name(username);
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::regex username_re("^[a-z0-9_]{1,30}$");
   if (!std::regex_match(name, username_re))
-    throw ApiError::unprocessable(
-        "Username must be 1-30 characters of a-z, 0-9 and underscore");
+    throw ApiError::unprocessable("Username must be 1-30 characters of a-z, 0-9 and underscore");
   return name;
+}
+
+void AuthService::limit_client(std::string_view client) {
+  if (client.empty()) return;
+  if (auto wait = attempts_per_client_.acquire(client_key(client)))
+    throw RateLimited("Too many login or registration attempts from this address; try again in " +
+                          std::to_string(wait->count()) + " seconds",
+                      *wait);
 }
 
 store::User AuthService::create_user(std::string_view username, std::string_view password,
@@ -67,21 +79,35 @@ store::User AuthService::create_user(std::string_view username, std::string_view
 }
 
 IssuedToken AuthService::register_user(std::string_view username, std::string_view password,
-                                       std::string_view email) {
+                                       std::string_view email, std::string_view client) {
+  limit_client(client);
   return issue(create_user(username, password, email));
 }
 
-IssuedToken AuthService::login(std::string_view username, std::string_view password) {
+IssuedToken AuthService::login(std::string_view username, std::string_view password,
+                               std::string_view client) {
   const auto fail = [] { return ApiError::unauthorized("Incorrect username or password"); };
+  limit_client(client);
   if (username.empty() || username.size() > 64 || password.size() > kMaxPassword) throw fail();
   std::string name(username);
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Every attempt takes a token before the password is checked (so concurrent guesses
+  // cannot overrun the limit) and a success gives them all back. Unknown names are
+  // limited like real ones, so the 429 says nothing about which accounts exist.
+  if (auto wait = failures_per_account_.acquire(name))
+    throw RateLimited("Too many failed logins for this account; try again in " +
+                          std::to_string(wait->count()) + " seconds",
+                      *wait);
   auto user = store_.find_user(name);
   if (!user) {
+    // Made on first need, not at start: one Argon2id hash is ~150 ms and ~19 MiB.
+    std::call_once(dummy_hash_once_,
+                   [this] { dummy_hash_ = crypto::hash_password(crypto::random_token_hex(16)); });
     crypto::verify_password(dummy_hash_, password);
     throw fail();
   }
   if (!crypto::verify_password(user->password_hash, password)) throw fail();
+  failures_per_account_.reset(name);
   return issue(*user);
 }
 

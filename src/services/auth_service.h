@@ -1,10 +1,13 @@
 #pragma once
 // Accounts and tokens: registration, login, bearer-token authentication, logout (revocation).
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "config/config.h"
 #include "crypto/key_store.h"
+#include "services/rate_limiter.h"
 #include "store/store.h"
 
 namespace artdag::services {
@@ -25,14 +28,19 @@ class AuthService {
  public:
   static constexpr int64_t kTokenLifetimeSeconds = 7 * 24 * 3600;
 
-  AuthService(store::Store& store, crypto::KeyStore& keys, std::string jwt_secret);
+  AuthService(store::Store& store, crypto::KeyStore& keys, std::string jwt_secret,
+              const Limits& limits = {});
 
   // Validates, hashes the password, stores the user and gives them a key pair.
-  // Throws ApiError: 422 invalid username/password/email, 409 name taken (any case).
+  // Throws ApiError: 422 invalid username/password/email, 409 name taken (any case);
+  // RateLimited (429) when `client` (the peer address; empty: not limited) made too many
+  // login/registration attempts.
   IssuedToken register_user(std::string_view username, std::string_view password,
-                            std::string_view email);
-  // Throws ApiError 401 with the same answer for unknown users and wrong passwords.
-  IssuedToken login(std::string_view username, std::string_view password);
+                            std::string_view email, std::string_view client = {});
+  // Throws ApiError 401 with the same answer for unknown users and wrong passwords;
+  // RateLimited (429) after too many attempts from `client` or failures on the account.
+  IssuedToken login(std::string_view username, std::string_view password,
+                    std::string_view client = {});
   // Checks signature, alg, expiry and revocation; throws ApiError 401 otherwise.
   AuthenticatedUser authenticate(std::string_view token);
   void logout(const AuthenticatedUser& who);
@@ -47,11 +55,15 @@ class AuthService {
 
  private:
   IssuedToken issue(const store::User& user);
+  void limit_client(std::string_view client);
 
   store::Store& store_;
   crypto::KeyStore& keys_;
   std::string jwt_secret_;
-  std::string dummy_hash_;  // verified against for unknown users, so timing says nothing
+  std::once_flag dummy_hash_once_;
+  std::string dummy_hash_;            // verified against for unknown users, so timing says nothing
+  RateLimiter attempts_per_client_;   // logins and registrations, by client address
+  RateLimiter failures_per_account_;  // failed logins, by lower-cased username
 };
 
 }  // namespace artdag::services

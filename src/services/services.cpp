@@ -7,7 +7,7 @@ Services::Services(Config cfg, std::unique_ptr<store::Store> st)
       store(std::move(st)),
       keys(config.keys_dir()),
       uris(config.base_url, config.domain),
-      auth(*store, keys, config.jwt_secret),
+      auth(*store, keys, config.jwt_secret, config.limits),
       registry(*store, keys, uris, &delivery),
       publication(*store, keys, uris),
       l1(config, *store, registry, auth, uris),

@@ -37,7 +37,7 @@ http::Response show_login(http::Request& req, Page& page) {
   return login_form(page, 200, Json::object(), Json::object(), "", next);
 }
 
-http::Response do_login(http::Request&, Page& page) {
+http::Response do_login(http::Request& req, Page& page) {
   auto form = page.checked_form();
   std::string username = field(form, "username");
   std::string password = field(form, "password");
@@ -48,7 +48,7 @@ http::Response do_login(http::Request&, Page& page) {
   if (password.empty()) errors["password"] = "Enter your password.";
   if (!errors.empty()) return login_form(page, 422, values, errors, "", next);
   try {
-    page.start_session(page.services().auth.login(username, password));
+    page.start_session(page.services().auth.login(username, password, req.remote_address));
   } catch (const ApiError& e) {
     if (e.status() != 401 && e.status() != 422) throw;
     return login_form(page, 401, values, Json::object(), "Incorrect username or password.", next);
@@ -56,7 +56,7 @@ http::Response do_login(http::Request&, Page& page) {
   return page.redirect(next);
 }
 
-http::Response do_register(http::Request&, Page& page) {
+http::Response do_register(http::Request& req, Page& page) {
   auto form = page.checked_form();
   std::string username = field(form, "username");
   std::string email = field(form, "email");
@@ -74,7 +74,8 @@ http::Response do_register(http::Request&, Page& page) {
     return register_form(page, 422, values, errors, "");
   }
   try {
-    page.start_session(page.services().auth.register_user(username, password, email));
+    page.start_session(
+        page.services().auth.register_user(username, password, email, req.remote_address));
   } catch (const ApiError& e) {
     if (e.status() == 409) {
       errors["username"] = "This username is taken. Choose another one.";

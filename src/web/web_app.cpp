@@ -201,7 +201,10 @@ http::Handler page_route(std::shared_ptr<WebApp> app, PageHandler handler) {
     } catch (const RedirectTo& redirect) {
       return page.redirect(redirect.location());
     } catch (const ApiError& e) {
-      return page.error(e.status(), e.detail());
+      auto res = page.error(e.status(), e.detail());
+      if (auto* limited = dynamic_cast<const services::RateLimited*>(&e))
+        res.set_header("Retry-After", std::to_string(limited->retry_after().count()));
+      return res;
     } catch (const StoreUnavailable& e) {
       spdlog::error("database unavailable during {} {}: {}", request.method, request.path,
                     e.what());

@@ -41,17 +41,6 @@ std::string content_hash(int n) {
   return buf;
 }
 
-// Polls `done` every 50 ms until it holds or `timeout` passes.
-template <class F>
-bool eventually(F done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
-}
-
 class DeliveryTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -73,13 +62,7 @@ class DeliveryTest : public ::testing::Test {
   }
 
   // The server's own database, as a second process would open it.
-  std::unique_ptr<store::Store> open_server_store() {
-    auto it = server_->env().find("DATABASE_URL");
-    std::string location = it != server_->env().end() && !it->second.empty()
-                               ? it->second
-                               : (server_->data_dir() / "l2.db").string();
-    return store::open_store(location, {.pool_size = 2});
-  }
+  std::unique_ptr<store::Store> open_server_store() { return server_->open_store(); }
 
   void add_follower(const std::string& username, const std::string& actor_path,
                     const std::string& shared_inbox_path) {

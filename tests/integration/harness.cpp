@@ -51,7 +51,9 @@ std::string random_suffix() {
 }
 }  // namespace
 
-Json HttpResult::json() const { return Json::parse(body); }
+Json HttpResult::json() const {
+  return Json::parse(body);
+}
 
 std::string HttpResult::header(const std::string& name) const {
   auto it = headers.find(name);
@@ -59,7 +61,8 @@ std::string HttpResult::header(const std::string& name) const {
 }
 
 HttpResult http_request(const std::string& method, const std::string& url, const Headers& headers,
-                        const std::optional<std::string>& body, long timeout_ms) {
+                        const std::optional<std::string>& body, long timeout_ms,
+                        const std::string& from) {
   static const bool initialised = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == 0; }();
   (void)initialised;
   HttpResult result;
@@ -82,11 +85,31 @@ HttpResult http_request(const std::string& method, const std::string& url, const
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  std::string interface = "host!" + from;
+  if (!from.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
   if (curl_easy_perform(curl) == CURLE_OK)
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
   return result;
+}
+
+int connect_from(const std::string& from, int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  inet_pton(AF_INET, from.c_str(), &local.sin_addr);
+  sockaddr_in remote{};
+  remote.sin_family = AF_INET;
+  remote.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  remote.sin_port = htons(static_cast<uint16_t>(port));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 bool using_postgresql() {
@@ -142,7 +165,8 @@ TempDir::~TempDir() {
 ServerProcess::ServerProcess(std::map<std::string, std::string> env) : env_(std::move(env)) {
   port_ = free_port();
   base_url_ = "http://127.0.0.1:" + std::to_string(port_);
-  if (!env_.count("DATABASE_URL") && using_postgresql()) env_["DATABASE_URL"] = fresh_database_url();
+  if (!env_.count("DATABASE_URL") && using_postgresql())
+    env_["DATABASE_URL"] = fresh_database_url();
 }
 
 ServerProcess::~ServerProcess() {
@@ -162,6 +186,9 @@ std::vector<std::string> ServerProcess::environment() const {
       {"JWT_SECRET", "integration-test-secret-0123456789"},
       {"ARTDAG_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/8,::1/128"},
       {"ASAN_OPTIONS", "detect_leaks=1"},
+      // Suites register and log in many users from 127.0.0.1; limits_test sets its own.
+      {"ARTDAG_AUTH_ATTEMPTS_PER_IP", "100000"},
+      {"ARTDAG_LOGIN_FAILURES_PER_ACCOUNT", "100000"},
   };
   for (const auto& [k, v] : env_) env[k] = v;
   std::vector<std::string> out;
@@ -180,7 +207,8 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
   envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   if (stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
   pid_t pid = -1;
@@ -231,6 +259,13 @@ std::string ServerProcess::log() const {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::unique_ptr<store::Store> ServerProcess::open_store(int pool_size) {
+  auto it = env_.find("DATABASE_URL");
+  std::string location =
+      it != env_.end() && !it->second.empty() ? it->second : (data_dir_.path() / "l2.db").string();
+  return store::open_store(location, {.pool_size = pool_size});
 }
 
 int ServerProcess::run_command(const std::vector<std::string>& args, std::string* output,
@@ -288,7 +323,8 @@ void SharedServerTest::TearDownTestSuite() {
 }
 
 void SharedServerTest::SetUp() {
-  if (postgresql_unavailable()) GTEST_SKIP() << "ARTDAG_TEST_PG_URL not set: PostgreSQL half skipped";
+  if (postgresql_unavailable())
+    GTEST_SKIP() << "ARTDAG_TEST_PG_URL not set: PostgreSQL half skipped";
   ASSERT_NE(server_, nullptr);
   ASSERT_TRUE(server_->running()) << server_->log();
 }

@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "store/store.h"
 #include "util/json.h"
 
 namespace artdag::test {
@@ -19,15 +23,34 @@ struct HttpResult {
   long status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
-  Json json() const;  // parsed body (throws if not JSON)
+  Json json() const;                           // parsed body (throws if not JSON)
   std::string header(const std::string& name) const;
 };
 
 using Headers = std::vector<std::string>;  // "Name: value"
 
 // One HTTP exchange with libcurl (no redirects followed). status 0 means the connection failed.
-HttpResult http_request(const std::string& method, const std::string& url, const Headers& headers = {},
-                        const std::optional<std::string>& body = std::nullopt, long timeout_ms = 30000);
+// `from` binds the client socket to that local address first (127.0.0.2, ...: Linux routes
+// all of 127/8 to lo), so one test can be several clients to the server.
+HttpResult http_request(const std::string& method, const std::string& url,
+                        const Headers& headers = {},
+                        const std::optional<std::string>& body = std::nullopt,
+                        long timeout_ms = 30000, const std::string& from = "");
+
+// A raw TCP connection to 127.0.0.1:port from local address `from` (-1 on failure), for
+// tests that must control every byte (slow clients, idle connections).
+int connect_from(const std::string& from, int port);
+
+// Polls `done` every 50 ms until it holds or `timeout` passes.
+template <class F>
+bool eventually(F done, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
 
 bool using_postgresql();
 // A DATABASE_URL for a fresh, empty PostgreSQL schema (empty string on SQLite).
@@ -65,6 +88,8 @@ class ServerProcess {
   std::string log() const;
   std::map<std::string, std::string>& env() { return env_; }
 
+  // The server's own database, opened as a second process would.
+  std::unique_ptr<store::Store> open_store(int pool_size = 2);
   // Runs `artdag-l2 <args>` against this server's data dir and database; returns exit code.
   int run_command(const std::vector<std::string>& args, std::string* output = nullptr,
                   const std::string& stdin_text = "");

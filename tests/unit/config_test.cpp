@@ -35,23 +35,24 @@ TEST(Config, DefaultsFollowDesign) {
 }
 
 TEST(Config, ReadsEveryVariable) {
-  Config c = load_config(env_of({{"ARTDAG_DOMAIN", "Example.ORG"},
-                                 {"ARTDAG_BASE_URL", "http://127.0.0.1:8123/"},
-                                 {"ARTDAG_USER", "alice"},
-                                 {"ARTDAG_DATA", "/tmp/d"},
-                                 {"DATABASE_URL", "postgresql://u:secret@db:5432/artdag"},
-                                 {"L1_SERVERS", " https://A.example.com/ ,https://b.example.com:8443,"},
-                                 {"PORT", "9000"},
-                                 {"HOST", "127.0.0.1"},
-                                 {"ARTDAG_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/8,::1/128"}}));
+  Config c =
+      load_config(env_of({{"ARTDAG_DOMAIN", "Example.ORG"},
+                          {"ARTDAG_BASE_URL", "http://127.0.0.1:8123/"},
+                          {"ARTDAG_USER", "alice"},
+                          {"ARTDAG_DATA", "/tmp/d"},
+                          {"DATABASE_URL", "postgresql://u:secret@db:5432/artdag"},
+                          {"L1_SERVERS", " https://A.example.com/ ,https://b.example.com:8443,"},
+                          {"PORT", "9000"},
+                          {"HOST", "127.0.0.1"},
+                          {"ARTDAG_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/8,::1/128"}}));
   EXPECT_EQ(c.domain, "example.org");
   EXPECT_EQ(c.base_url, "http://127.0.0.1:8123");
   EXPECT_EQ(c.instance_user, "alice");
   EXPECT_EQ(c.data_dir, std::filesystem::path("/tmp/d"));
   EXPECT_TRUE(c.uses_postgresql());
   EXPECT_EQ(c.database_url_for_logs(), "postgresql://u:***@db:5432/artdag");
-  EXPECT_EQ(c.l1_servers, (std::vector<std::string>{"https://a.example.com",
-                                                    "https://b.example.com:8443"}));
+  EXPECT_EQ(c.l1_servers,
+            (std::vector<std::string>{"https://a.example.com", "https://b.example.com:8443"}));
   EXPECT_EQ(c.port, 9000);
   EXPECT_EQ(c.host, "127.0.0.1");
   ASSERT_EQ(c.allow_private_networks.size(), 2u);
@@ -69,7 +70,8 @@ TEST(Config, FlagsWinOverEnvironment) {
   o.host = "127.0.0.1";
   o.data_dir = "/flag";
   o.user = "bob";
-  Config c = load_config(env_of({{"PORT", "9000"}, {"ARTDAG_DATA", "/env"}, {"ARTDAG_USER", "x"}}), o);
+  Config c =
+      load_config(env_of({{"PORT", "9000"}, {"ARTDAG_DATA", "/env"}, {"ARTDAG_USER", "x"}}), o);
   EXPECT_EQ(c.port, 7000);
   EXPECT_EQ(c.host, "127.0.0.1");
   EXPECT_EQ(c.data_dir, std::filesystem::path("/flag"));
@@ -91,6 +93,12 @@ TEST(Config, BadSettingsFailWithOneClearLine) {
       {{"HOST", "not-an-ip"}},
       {{"ARTDAG_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/33"}},
       {{"ARTDAG_ALLOW_PRIVATE_NETWORKS", "localhost"}},
+      {{"ARTDAG_AUTH_ATTEMPTS_PER_IP", "-1"}},
+      {{"ARTDAG_AUTH_IP_WINDOW_SECONDS", "0"}},
+      {{"ARTDAG_LOGIN_FAILURES_PER_ACCOUNT", "five"}},
+      {{"ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS", "90000"}},
+      {{"ARTDAG_MAX_CONNECTIONS_PER_IP", "10x"}},
+      {{"ARTDAG_REQUEST_TIMEOUT_SECONDS", "0"}},
   };
   for (const auto& env : bad) {
     auto with_data = env;
@@ -104,6 +112,30 @@ TEST(Config, BadSettingsFailWithOneClearLine) {
       EXPECT_EQ(msg.find('\n'), std::string::npos);
     }
   }
+}
+
+TEST(Config, LimitsHaveDefaultsAndCanBeSetOrSwitchedOff) {
+  Config d = load_config(env_of({{"HOME", "/home/x"}}));
+  EXPECT_EQ(d.limits.auth_attempts_per_ip, 10);
+  EXPECT_EQ(d.limits.auth_ip_window_seconds, 60);
+  EXPECT_EQ(d.limits.failed_logins_per_account, 5);
+  EXPECT_EQ(d.limits.failed_login_window_seconds, 900);
+  EXPECT_EQ(d.limits.max_connections_per_ip, 256);
+  EXPECT_EQ(d.limits.request_timeout_seconds, 15);
+
+  Config c = load_config(env_of({{"HOME", "/home/x"},
+                                 {"ARTDAG_AUTH_ATTEMPTS_PER_IP", "0"},
+                                 {"ARTDAG_AUTH_IP_WINDOW_SECONDS", "30"},
+                                 {"ARTDAG_LOGIN_FAILURES_PER_ACCOUNT", " 3 "},
+                                 {"ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS", "600"},
+                                 {"ARTDAG_MAX_CONNECTIONS_PER_IP", "8"},
+                                 {"ARTDAG_REQUEST_TIMEOUT_SECONDS", "5"}}));
+  EXPECT_EQ(c.limits.auth_attempts_per_ip, 0);
+  EXPECT_EQ(c.limits.auth_ip_window_seconds, 30);
+  EXPECT_EQ(c.limits.failed_logins_per_account, 3);
+  EXPECT_EQ(c.limits.failed_login_window_seconds, 600);
+  EXPECT_EQ(c.limits.max_connections_per_ip, 8);
+  EXPECT_EQ(c.limits.request_timeout_seconds, 5);
 }
 
 TEST(Config, NormalizesServerUrls) {
@@ -132,7 +164,8 @@ class TempDir {
 TEST(JwtSecret, PrefersEnvironmentThenDockerSecretThenGenerated) {
   TempDir dir;
   auto docker = dir.path() / "docker_secret";
-  auto r1 = resolve_jwt_secret(env_of({{"JWT_SECRET", "0123456789abcdef0123"}}), dir.path(), docker);
+  auto r1 =
+      resolve_jwt_secret(env_of({{"JWT_SECRET", "0123456789abcdef0123"}}), dir.path(), docker);
   EXPECT_EQ(r1.secret, "0123456789abcdef0123");
   EXPECT_EQ(r1.origin, "JWT_SECRET");
 

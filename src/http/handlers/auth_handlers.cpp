@@ -30,13 +30,14 @@ void add_auth_routes(Router& router, services::Services& services) {
   router.add("POST", "/auth/register", [&services](Request& req) {
     auto fields = fields_body(req);
     auto issued = services.auth.register_user(field(fields, "username"), field(fields, "password"),
-                                              field(fields, "email"));
+                                              field(fields, "email"), req.remote_address);
     return Response::json(201, token_json(issued));
   });
 
   router.add("POST", "/auth/login", [&services](Request& req) {
     auto fields = fields_body(req);
-    auto issued = services.auth.login(field(fields, "username"), field(fields, "password"));
+    auto issued = services.auth.login(field(fields, "username"), field(fields, "password"),
+                                      req.remote_address);
     return Response::json(200, token_json(issued));
   });
 

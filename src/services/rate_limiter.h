@@ -1,0 +1,66 @@
+#pragma once
+// A keyed token-bucket limiter for abuse limits (login and registration attempts). Each key
+// (a client address, a username) holds up to `capacity` tokens that refill evenly over
+// `window`; an attempt takes one. Thread-safe; memory is bounded by `max_keys`.
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "util/error.h"
+
+namespace artdag::services {
+
+// 429 with the seconds after which the client may try again (sent as Retry-After).
+class RateLimited : public ApiError {
+ public:
+  RateLimited(std::string detail, std::chrono::seconds retry_after)
+      : ApiError(429, std::move(detail)), retry_after_(retry_after) {}
+  std::chrono::seconds retry_after() const { return retry_after_; }
+
+ private:
+  std::chrono::seconds retry_after_;
+};
+
+class RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::size_t kDefaultMaxKeys = 10000;
+
+  // capacity 0: never limits.
+  RateLimiter(int capacity, std::chrono::seconds window, std::size_t max_keys = kDefaultMaxKeys);
+
+  // Takes one token for `key`. When none is left, takes nothing and returns how long until
+  // one is (at least 1 s).
+  std::optional<std::chrono::seconds> acquire(std::string_view key,
+                                              Clock::time_point now = Clock::now());
+  // Forgets the key (a successful login clears its failures).
+  void reset(std::string_view key);
+  std::size_t tracked_keys() const;
+  bool enabled() const { return capacity_ > 0; }
+
+ private:
+  struct Bucket {
+    double tokens;
+    Clock::time_point updated;
+  };
+  double refilled(const Bucket& bucket, Clock::time_point now) const;
+  // Makes room for one more key: drops full buckets (the same as no entry), then the
+  // least recently used one if every tracked key is still limited.
+  void make_room(Clock::time_point now);
+
+  int capacity_;
+  double tokens_per_second_;
+  std::size_t max_keys_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
+// The limiter key of a client address: the address itself for IPv4 (also when IPv4-mapped),
+// its /64 for IPv6 (one host usually holds a whole /64). Unparseable text is used as is.
+std::string client_key(std::string_view remote_address);
+
+}  // namespace artdag::services
