@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds a Release artdag-l2 and the fan-out benchmark, then runs it:
 #   bench/fanout/run.sh [fanout_bench arguments, e.g. --followers 10000 --hosts 1000]
-# BUILD_DIR (default build-release) is the CMake build directory. For PostgreSQL, pass
+# BUILD_DIR (default build/release) is the CMake build directory. For PostgreSQL, pass
 # --database-url postgresql://... (an empty database or schema).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-build="${BUILD_DIR:-build-release}"
+build="${BUILD_DIR:-build/release}"
 # Warnings are not errors here: a benchmark measures, and GCC 12 at -O3 reports false
 # positives (-Wrestrict in std::string) that the Debug/CI builds do not.
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_BENCH=ON -DARTDAG_TESTS=OFF \

@@ -124,10 +124,11 @@ std::vector<store::Activity> PublicationService::log_page(std::optional<int64_t>
   return store_.list_activities("", before_index, limit);
 }
 
-Json PublicationService::activity(int64_t index) {
+std::string PublicationService::activity_wire(int64_t index) {
   auto row = store_.find_activity(index);
   if (!row) throw ApiError::not_found("Activity not found");
-  return Json::parse(row->json);
+  // Stored as to_wire() wrote it when signing: served as is, without a parse and re-dump.
+  return std::move(row->json);
 }
 
 Json PublicationService::object(const std::string& content_hash) {

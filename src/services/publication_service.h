@@ -32,7 +32,8 @@ class PublicationService {
   Json following(const std::string& username, const std::string& encoded_query);
   // The whole log, newest first (for /activities): a page of activities.
   std::vector<store::Activity> log_page(std::optional<int64_t> before_index, int limit);
-  Json activity(int64_t index);  // 404 when absent
+  // The activity at `index` exactly as stored and signed (wire JSON text); 404 when absent.
+  std::string activity_wire(int64_t index);
   Json object(const std::string& content_hash);  // 404 when absent
 
  private:

@@ -1,8 +1,10 @@
 #include "web/templates.h"
 
 #include <kainjow/mustache.hpp>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include "web/embedded.h"
 
@@ -51,28 +53,38 @@ km::data to_data(const Json& value) {
   }
 }
 
-std::string render(const std::string& layout, const std::string& page, const Json& view) {
-  km::data data = to_data(view.is_object() ? view : Json::object());
-  data.set("page_body", km::partial([page] { return page; }));
-  for (const char* name : kPartials) {
-    std::string text = template_text(std::string("_") + name);
-    data.set(name, km::partial([text] { return text; }));
+// Every "{{> name}}" / "{{>name}}" in `text` replaced by `replacement`.
+void inline_partial(std::string& text, const std::string& name, const std::string& replacement) {
+  for (const std::string& tag : {"{{> " + name + "}}", "{{>" + name + "}}"}) {
+    for (std::size_t at = text.find(tag); at != std::string::npos;
+         at = text.find(tag, at + replacement.size()))
+      text.replace(at, tag.size(), replacement);
   }
-  km::mustache tmpl(layout);
-  if (!tmpl.is_valid()) throw std::runtime_error("layout template: " + tmpl.error_message());
-  std::string out = tmpl.render(data);
-  if (!tmpl.is_valid()) throw std::runtime_error("template: " + tmpl.error_message());
-  return out;
+}
+
+// The page inside the layout with the partials written in, compiled once per thread:
+// compiling cost more than rendering (the profile of GET /assets as HTML), and kainjow's
+// template object keeps error state while rendering, so threads do not share one.
+km::mustache& compiled_page(std::string_view page) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<km::mustache>> cache;
+  const std::string key(page);
+  if (auto it = cache.find(key); it != cache.end()) return *it->second;
+  std::string text = template_text("layout");
+  inline_partial(text, "page_body", template_text(page));
+  for (const char* name : kPartials)
+    inline_partial(text, name, template_text(std::string("_") + name));
+  auto tmpl = std::make_unique<km::mustache>(text);
+  if (!tmpl->is_valid()) throw std::runtime_error("template " + key + ": " + tmpl->error_message());
+  return *cache.emplace(key, std::move(tmpl)).first->second;
 }
 }  // namespace
 
 std::string render_page(std::string_view page, const Json& view) {
-  static const std::string layout = template_text("layout");
-  std::string body = template_text(page);
-  km::mustache check(body);
-  if (!check.is_valid())
-    throw std::runtime_error("template " + std::string(page) + ": " + check.error_message());
-  return render(layout, body, view);
+  km::mustache& tmpl = compiled_page(page);
+  std::string out = tmpl.render(to_data(view.is_object() ? view : Json::object()));
+  if (!tmpl.is_valid())
+    throw std::runtime_error("template " + std::string(page) + ": " + tmpl.error_message());
+  return out;
 }
 
 bool check_templates(std::string* error) {

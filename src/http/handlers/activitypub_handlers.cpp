@@ -91,7 +91,8 @@ void add_activitypub_routes(Router& router, services::Services& services) {
   });
 
   router.add("GET", "/activities/{index}", [&pub](Request& req) {
-    return public_doc(Response::activity_json(200, pub.activity(parse_index(req.param("index")))));
+    return public_doc(Response::text(200, pub.activity_wire(parse_index(req.param("index"))),
+                                     "application/activity+json"));
   });
 
   router.add("GET", "/objects/{hash}", [&pub](Request& req) {
