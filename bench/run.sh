@@ -27,9 +27,12 @@ build=build/release
 scripts/install-deps.sh --test --bench >/dev/null
 # Warnings are errors in the CI (Debug) build; GCC 12 at -O3 reports a false -Wrestrict
 # inside std::string, so the Release build only warns.
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_TESTS=OFF \
-  -DARTDAG_WERROR=OFF -DARTDAG_BENCH=ON >/dev/null
-cmake --build "$build" --target artdag-l2 bench_tool fanout_bench >/dev/null
+log=$(mktemp)
+{ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_TESTS=OFF \
+    -DARTDAG_WERROR=OFF -DARTDAG_BENCH=ON &&
+  cmake --build "$build" --target artdag-l2 bench_tool fanout_bench; } >"$log" 2>&1 ||
+  { cat "$log"; exit 1; }
+rm -f "$log"
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for backend in sqlite postgresql; do

@@ -11,33 +11,6 @@
 
 namespace artdag::web {
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 namespace {
 std::string cmark_html(std::string_view markdown) {
   // CMARK_OPT_DEFAULT is safe mode in cmark >= 0.29 (CMARK_OPT_UNSAFE would allow raw HTML);

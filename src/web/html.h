@@ -3,10 +3,11 @@
 #include <string>
 #include <string_view>
 
+#include "util/text.h"
+
 namespace artdag::web {
 
-// Escapes & < > " ' for text and attribute values.
-std::string html_escape(std::string_view text);
+using artdag::html_escape;  // & < > " ' for text and attribute values
 
 // CommonMark to HTML with cmark in safe mode: raw HTML and javascript:/data: links are
 // dropped, so the result can be inserted into a page unescaped.
