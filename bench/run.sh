@@ -7,7 +7,7 @@
 #   2. bench/fanout/run.sh: one activity to 10,000 followers on 1,000 hosts, both backends;
 #   3. bench/soak/run.sh: 1,000 keep-alive connections with RSS sampled.
 #   bench/run.sh [--duration 10s] [--scale 1000000] [--soak-seconds 300] [--quick]
-# --quick is a smoke run of every step (2 s scenarios, 20,000 rows, 30 s soak).
+# --quick is a smoke run of every step (2 s scenarios, 20,000 rows, 30 s soak): ~5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10s

@@ -8,8 +8,11 @@ cd "$(dirname "$0")/../.."
 build="${BUILD_DIR:-build/release}"
 # Warnings are not errors here: a benchmark measures, and GCC 12 at -O3 reports false
 # positives (-Wrestrict in std::string) that the Debug/CI builds do not.
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_BENCH=ON -DARTDAG_TESTS=OFF \
-  -DARTDAG_WERROR=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target artdag-l2 fanout_bench
+log=$(mktemp)
+{ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_BENCH=ON -DARTDAG_TESTS=OFF \
+    -DARTDAG_WERROR=OFF &&
+  cmake --build "$build" -j"$(nproc)" --target artdag-l2 fanout_bench; } >"$log" 2>&1 ||
+  { cat "$log"; exit 1; }
+rm -f "$log"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 "$build/bench/fanout_bench" "$@"
