@@ -19,8 +19,6 @@ std::map<std::string, std::string> fields_body(const Request& request);
 
 // A required string member: 422 when missing, not a string, empty or longer than max_len.
 std::string required_string(const Json& body, const char* name, std::size_t max_len);
-// An optional string member: "" when absent or null; 422 when not a string or too long.
-std::string optional_string(const Json& body, const char* name, std::size_t max_len);
 
 // The token from `Authorization: Bearer ...` (or nullopt).
 std::optional<std::string> bearer_token(const Request& request);

@@ -55,18 +55,6 @@ std::string required_string(const Json& body, const char* name, std::size_t max_
   return s;
 }
 
-std::string optional_string(const Json& body, const char* name, std::size_t max_len) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return "";
-  if (!it->is_string())
-    throw ApiError::unprocessable(std::string("Field '") + name + "' must be a string");
-  const auto& s = it->get_ref<const std::string&>();
-  if (s.size() > max_len)
-    throw ApiError::unprocessable(std::string("Field '") + name + "' is longer than " +
-                                  std::to_string(max_len) + " bytes");
-  return s;
-}
-
 std::optional<std::string> bearer_token(const Request& request) {
   auto auth = request.header("authorization");
   if (!auth) return std::nullopt;
