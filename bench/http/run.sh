@@ -143,13 +143,19 @@ run_scale_reads() {  # suffix rows
   run_read "activity_mid$suffix" "/activities/$mid" application/activity+json
 }
 
-run_read webfinger "/.well-known/webfinger?resource=acct:bench@127.0.0.1:$port" application/jrd+json
-run_read actor /users/bench application/activity+json
-run_read object "/objects/$asset_hash" application/activity+json
-run_read activity /activities/0 application/activity+json
-run_read asset "/assets/$asset_name" application/json
-run_read asset_list "/assets?limit=20" application/json
-run_read asset_page_html "/assets" text/html
+# The read scenarios, as served: repeats of public GETs come from the response cache
+# (http/response_cache.h). The same requests without the cache (every answer from the
+# database) run after the POST scenarios, which is what a first fetch costs.
+run_reads() {  # suffix
+  run_read "webfinger$1" "/.well-known/webfinger?resource=acct:bench@127.0.0.1:$port" application/jrd+json
+  run_read "actor$1" /users/bench application/activity+json
+  run_read "object$1" "/objects/$asset_hash" application/activity+json
+  run_read "activity$1" /activities/0 application/activity+json
+  run_read "asset$1" "/assets/$asset_name" application/json
+  run_read "asset_list$1" "/assets?limit=20" application/json
+  run_read "asset_page_html$1" "/assets" text/html
+}
+run_reads ""
 
 openssl_rates=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048/ {print $6, $7}')
 sign_rate=${openssl_rates% *}
@@ -182,6 +188,12 @@ cores_used=$(calc "($cpu1 - $cpu0) / $secs")
 printf '%-16s %9s %8s %8s %6s %7.2f %7.1f | %10s %6.2f  (openssl rsa2048 verify/s on one core; ratio per core used)\n' \
   inbox_post "$rps" "$(field p50_ms "$out")" "$(field p99_ms "$out")" "$(field errors "$out")" \
   "$(calc "$cpu1 - $cpu0")" "$(calc "$(hwm_kb) / 1024")" "$verify_rate" "$(calc "$rps / $cores_used / $verify_rate")"
+
+# From here on every answer comes from the database: the scale scenarios measure the queries.
+kill "$server_pid"; wait "$server_pid" || true
+ARTDAG_RESPONSE_CACHE_MS=0 cold_start
+echo "-- without the response cache:"
+run_reads _uncached
 
 if [ "$scale" -gt 1000 ]; then
   run_scale_reads _1k 1000

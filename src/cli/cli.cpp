@@ -118,6 +118,7 @@ int serve(const ConfigOverrides& overrides) {
   options.request_timeout = std::chrono::seconds(services.config.limits.request_timeout_seconds);
   options.max_connections_per_ip =
       static_cast<unsigned>(services.config.limits.max_connections_per_ip);
+  options.response_cache_ttl = std::chrono::milliseconds(services.config.limits.response_cache_ms);
   http::HttpServer server(options, http::make_request_handler(services));
   // Outgoing deliveries run on threads of their own, never on the HTTP I/O thread.
   services::federation::DeliveryWorker delivery(

@@ -164,6 +164,8 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
       bounded_integer(env, "ARTDAG_MAX_CONNECTIONS_PER_IP", l.max_connections_per_ip, 0, 1000000);
   l.request_timeout_seconds =
       bounded_integer(env, "ARTDAG_REQUEST_TIMEOUT_SECONDS", l.request_timeout_seconds, 1, 3600);
+  l.response_cache_ms =
+      bounded_integer(env, "ARTDAG_RESPONSE_CACHE_MS", l.response_cache_ms, 0, 3600 * 1000);
   return c;
 }
 

@@ -28,6 +28,9 @@ struct Limits {
   int failed_login_window_seconds = 900;  // ...per this many seconds (then it unlocks)
   int max_connections_per_ip = 256;       // concurrent connections per client address
   int request_timeout_seconds = 15;       // to read one whole request (cuts slow-loris)
+  // How long a public GET answer may be repeated from memory (http/response_cache.h); this
+  // process's own writes invalidate at once, so it bounds only other processes' writes. 0: off.
+  int response_cache_ms = 1000;
 };
 
 struct Config {

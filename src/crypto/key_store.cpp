@@ -209,6 +209,11 @@ RsaKey KeyStore::load(const std::string& username) {
 }
 
 RsaKey KeyStore::ensure(const std::string& username) {
+  {
+    // The usual case, a key already loaded: no file-system call (it is on every claim's path).
+    std::lock_guard lock(mutex_);
+    if (auto cached = cache_.find(username); cached != cache_.end()) return cached->second;
+  }
   if (exists(username)) return load(username);
   try {
     return create(username);

@@ -37,6 +37,9 @@ struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set by the router for routes added with add_public: this answer may be given again, from
+  // memory, to any client asking for the same target with the same Accept header.
+  bool public_cacheable = false;
 
   Response& set_header(std::string name, std::string value);
   std::optional<std::string_view> header(std::string_view name) const;

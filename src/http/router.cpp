@@ -28,12 +28,17 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   insert(std::move(method), std::move(pattern), std::move(handler), false);
 }
 
+void Router::add_public(std::string pattern, Handler handler) {
+  insert("GET", std::move(pattern), std::move(handler), false, true);
+}
+
 void Router::add_html(std::string method, std::string pattern, Handler handler) {
   insert(std::move(method), std::move(pattern), std::move(handler), true);
 }
 
-void Router::insert(std::string method, std::string pattern, Handler handler, bool html) {
-  Route route{std::move(method), split_path(pattern), std::move(handler), html};
+void Router::insert(std::string method, std::string pattern, Handler handler, bool html,
+                    bool is_public) {
+  Route route{std::move(method), split_path(pattern), std::move(handler), html, false, is_public};
   for (auto& other : routes_) {
     if (other.html != html && other.method == route.method && other.segments == route.segments)
       other.negotiated = route.negotiated = true;
@@ -80,9 +85,9 @@ Response Router::dispatch(Request& request) const {
       continue;
     }
     request.path_params = std::move(params);
-    if (!route.negotiated) return route.handler(request);
     auto response = route.handler(request);
-    if (!response.header("Vary")) response.set_header("Vary", "Accept");
+    response.public_cacheable = route.is_public;
+    if (route.negotiated && !response.header("Vary")) response.set_header("Vary", "Accept");
     return response;
   }
   if (!allowed.empty()) {

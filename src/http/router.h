@@ -17,6 +17,9 @@ using Handler = std::function<Response(Request&)>;
 class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler);
+  // A public GET: its answer depends on the target and the Accept header only (never on who
+  // asks), so the server may repeat it from memory until the next write (response_cache.h).
+  void add_public(std::string pattern, Handler handler);
   // The HTML variant of (method, pattern). Without a plain route on the same pattern it
   // answers every client.
   void add_html(std::string method, std::string pattern, Handler handler);
@@ -29,8 +32,10 @@ class Router {
     Handler handler;
     bool html = false;        // an HTML variant
     bool negotiated = false;  // the pattern has both variants: answer with Vary: Accept
+    bool is_public = false;   // add_public
   };
-  void insert(std::string method, std::string pattern, Handler handler, bool html);
+  void insert(std::string method, std::string pattern, Handler handler, bool html,
+              bool is_public = false);
   std::vector<Route> routes_;
   std::vector<std::size_t> html_first_;   // indices into routes_, HTML variants first
   std::vector<std::size_t> plain_first_;  // indices into routes_, plain routes first

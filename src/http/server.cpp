@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "http/response_cache.h"
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -33,9 +35,36 @@ struct HttpServer::Impl {
   // Open connections per peer address (the cap in ServerOptions); io_threads may be > 1.
   std::mutex connections_mu;
   std::unordered_map<std::string, unsigned> connections_per_ip;
+  ResponseCache cache;
 
   Impl(ServerOptions o, RequestHandler h)
-      : options(std::move(o)), handler(std::move(h)), workers(options.worker_threads) {}
+      : options(std::move(o)),
+        handler(std::move(h)),
+        workers(options.worker_threads),
+        cache(options.response_cache_ttl, options.response_cache_bytes) {}
+
+  // Runs the handler on the worker pool; answers repeats of public GETs from the cache
+  // instead. A request that may write empties the cache before and after it runs.
+  awaitable<Response> answer(Request& req, bool read_only) {
+    std::string key;
+    std::uint64_t generation = 0;
+    if (read_only && cache.enabled()) {
+      key = ResponseCache::key(req.target, req.header_joined("accept").value_or(""));
+      if (auto hit = cache.find(key, ResponseCache::Clock::now())) co_return *hit;
+      generation = cache.generation();
+    }
+    if (!read_only) cache.invalidate();
+    // Blocking work (database, signing, outbound HTTP) runs on the worker pool.
+    Response res = co_await asio::co_spawn(
+        workers, [this, &req]() -> awaitable<Response> { co_return handler(req); },
+        use_awaitable);
+    if (!read_only) {
+      cache.invalidate();
+    } else if (!key.empty()) {
+      cache.store(std::move(key), res, generation, ResponseCache::Clock::now());
+    }
+    co_return res;
+  }
 
   Request to_request(bhttp::request<bhttp::string_body>& raw, const std::string& remote) {
     Request req;
@@ -138,13 +167,11 @@ struct HttpServer::Impl {
       auto raw = parser.release();
       bool keep_alive = raw.keep_alive() && !stopping.load();
       bool head = raw.method() == bhttp::verb::head;
+      bool read_only = head || raw.method() == bhttp::verb::get;
       unsigned version = raw.version();
       Request req = to_request(raw, remote);
       ++in_flight;
-      // Blocking work (database, signing, outbound HTTP) runs on the worker pool.
-      Response res = co_await asio::co_spawn(
-          workers, [this, &req]() -> awaitable<Response> { co_return handler(req); },
-          use_awaitable);
+      Response res = co_await answer(req, read_only);
       int status = res.status;
       auto out = to_beast(std::move(res), head, version, keep_alive && !stopping.load());
       std::size_t bytes = out.body().size();

@@ -1,7 +1,8 @@
 #pragma once
 // The network loop: accepts connections, reads requests with limits and timeouts, hands each
 // request to the handler on a worker pool (never on the I/O thread), writes the response,
-// keeps connections alive, and drains in-flight requests on SIGINT/SIGTERM.
+// keeps connections alive, and drains in-flight requests on SIGINT/SIGTERM. Repeats of
+// public GETs are answered from the response cache without the hand-off.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -25,6 +26,9 @@ struct ServerOptions {
   // Concurrent connections one peer address may hold; more are closed at accept, unread.
   // 0: no limit.
   unsigned max_connections_per_ip = 256;
+  // Public GET answers repeated from memory on the I/O thread (response_cache.h); 0: off.
+  std::chrono::milliseconds response_cache_ttl{1000};
+  std::size_t response_cache_bytes = 16 * 1024 * 1024;
 };
 
 // Called on a worker thread. Must not throw (wrap with the app's error mapping).

@@ -179,12 +179,19 @@ CREATE TABLE delivery_jobs (
 CREATE INDEX delivery_jobs_due_idx ON delivery_jobs (state, next_attempt_at);
 )SQL";
 
+// Reaction counts are recomputed per asset on every Like/Announce (kRecountReactions): an
+// index on the asset keeps that a range scan of its own reactions, not of the whole table.
+constexpr std::string_view kV3 = R"SQL(
+CREATE INDEX reactions_content_hash_type_idx ON reactions (content_hash, type);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kV1},
       {2, "federation", kV2},
+      {3, "reaction count index", kV3},
   };
   return kMigrations;
 }

@@ -1,11 +1,16 @@
 // SQLite backend: a pool of connections to one database file in WAL mode, so readers run
 // concurrently with each other and with the one writer. Writes run in BEGIN IMMEDIATE
 // transactions (the database write lock is taken up front, so a transaction never has to
-// upgrade and cannot fail with SQLITE_BUSY half way); writers in this process queue on a
-// mutex first, and writers in other processes are waited for by busy_timeout (5 s).
+// upgrade and cannot fail with SQLITE_BUSY half way); writers in this process queue and are
+// committed together (group commit, see write()), and writers in other processes are waited
+// for by busy_timeout (5 s).
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <exception>
+#include <vector>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -192,8 +197,40 @@ class SqliteBackend final : public Backend {
     fn(*conn);
   }
 
+  // Group commit: writers that arrive while a transaction runs queue up, and the next one to
+  // run takes the whole queue into one transaction, each writer's work in a savepoint of its
+  // own. A writer that throws rolls back to its savepoint only; everyone returns after the one
+  // COMMIT (or gets its error). The commit and its WAL frames, SQLite's largest fixed cost
+  // per transaction, are paid once per batch (docs/decisions.md "Performance").
   void write(FnRef<void(Conn&)> fn) override {
-    std::lock_guard lock(write_mu_);
+    WriteJob job{&fn, nullptr};
+    std::unique_lock lock(queue_mu_);
+    queue_.push_back(&job);
+    while (!job.done) {
+      if (writing_) {
+        batch_done_.wait(lock);
+        continue;
+      }
+      writing_ = true;
+      std::vector<WriteJob*> batch;
+      const std::size_t n = std::min(queue_.size(), kMaxBatch);
+      batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      lock.unlock();
+      run_batch(batch);
+      lock.lock();
+      writing_ = false;
+      for (WriteJob* done : batch) done->done = true;
+      batch_done_.notify_all();
+    }
+    lock.unlock();
+    if (job.error) std::rethrow_exception(job.error);
+  }
+
+  // BEGIN IMMEDIATE is the migration lock too: one writer at a time, across processes. A
+  // migration script runs in a transaction of its own, never batched with other writers.
+  void migrate(FnRef<void(Conn&)> fn) override {
+    std::lock_guard lock(queue_mu_);
     auto conn = pool_.acquire();
     conn->exec_script("BEGIN IMMEDIATE");
     try {
@@ -204,9 +241,6 @@ class SqliteBackend final : public Backend {
       throw;
     }
   }
-
-  // BEGIN IMMEDIATE is the migration lock too: one writer at a time, across processes.
-  void migrate(FnRef<void(Conn&)> fn) override { write(fn); }
 
   bool ping() noexcept override {
     try {
@@ -219,9 +253,66 @@ class SqliteBackend final : public Backend {
   }
 
  private:
+  struct WriteJob {
+    FnRef<void(Conn&)>* fn;
+    std::exception_ptr error;
+    bool done = false;  // guarded by queue_mu_
+  };
+  static constexpr std::size_t kMaxBatch = 64;
+
+  // One transaction for the batch; see write().
+  void run_batch(const std::vector<WriteJob*>& batch) {
+    auto fail_all = [&](std::exception_ptr error) {
+      for (WriteJob* job : batch)
+        if (!job->error) job->error = error;
+    };
+    try {
+      auto conn = pool_.acquire();
+      auto run = [&conn](std::string_view sql) { static_cast<Conn&>(*conn).exec(sql, {}); };
+      run(kBegin);
+      const bool alone = batch.size() == 1;
+      for (WriteJob* job : batch) {
+        try {
+          if (!alone) run(kSavepoint);
+          (*job->fn)(*conn);
+          if (!alone) run(kRelease);
+        } catch (...) {
+          job->error = std::current_exception();
+          // Some errors (I/O, full disk) make SQLite roll back the whole transaction: then
+          // nothing of the batch is kept, and nobody may be told otherwise.
+          if (alone || !conn->in_transaction()) {
+            conn->rollback();
+            fail_all(std::make_exception_ptr(
+                StoreUnavailable("SQLite rolled back the transaction after an error")));
+            return;
+          }
+          run(kRollbackTo);
+          run(kRelease);
+        }
+      }
+      try {
+        run(kCommit);
+      } catch (...) {
+        conn->rollback();
+        throw;
+      }
+    } catch (...) {
+      fail_all(std::current_exception());
+    }
+  }
+
+  static constexpr std::string_view kBegin = "BEGIN IMMEDIATE";
+  static constexpr std::string_view kCommit = "COMMIT";
+  static constexpr std::string_view kSavepoint = "SAVEPOINT writer";
+  static constexpr std::string_view kRelease = "RELEASE writer";
+  static constexpr std::string_view kRollbackTo = "ROLLBACK TO writer";
+
   std::string path_;
   Pool<SqliteConn> pool_;
-  std::mutex write_mu_;
+  std::mutex queue_mu_;
+  std::condition_variable batch_done_;
+  std::vector<WriteJob*> queue_;  // writers waiting for the next transaction
+  bool writing_ = false;          // a batch is running
 };
 
 }  // namespace

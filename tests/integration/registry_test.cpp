@@ -322,6 +322,35 @@ TEST_F(RegistryApi, ActorAndOutbox) {
   EXPECT_EQ(http_request("GET", url("/objects/" + hash_of("never registered"))).status, 404);
 }
 
+// Public documents are answered from memory when asked again (http/response_cache.h), but
+// never with an answer older than a write this process has acknowledged.
+TEST_F(RegistryApi, RepeatedReadsSeeEveryAcknowledgedWrite) {
+  auto outbox_total = [] {
+    auto r = http_request("GET", url("/users/ralice/outbox"), {"Accept: application/activity+json"});
+    EXPECT_EQ(r.status, 200);
+    return r.json()["totalItems"].get<int>();
+  };
+  auto listed = [](const std::string& name) {
+    const Json page = http_request("GET", url("/assets?owner=ralice&limit=100")).json();
+    for (const auto& a : page["assets"])
+      if (a["name"] == name) return true;
+    return false;
+  };
+  for (int i = 0; i < 5; ++i) {
+    int before = outbox_total();
+    EXPECT_EQ(outbox_total(), before);  // the repeat: same answer
+    std::string name = "cache-check-" + std::to_string(i);
+    EXPECT_FALSE(listed(name));
+    ASSERT_EQ(post_asset(alice_, asset_body(name, name)).status, 201);
+    EXPECT_EQ(outbox_total(), before + 1) << "a cached outbox outlived the write";
+    EXPECT_TRUE(listed(name)) << "a cached asset list outlived the write";
+  }
+  // A miss is not remembered: the asset answers as soon as it exists.
+  EXPECT_EQ(http_request("GET", url("/assets/cache-late")).status, 404);
+  ASSERT_EQ(post_asset(alice_, asset_body("cache-late", "cache-late")).status, 201);
+  EXPECT_EQ(http_request("GET", url("/assets/cache-late")).status, 200);
+}
+
 // Two server processes on one PostgreSQL database keep indices dense and unique.
 TEST(TwoProcesses, ShareOnePostgreSQLAndKeepIndicesDense) {
   if (!using_postgresql() || postgresql_unavailable()) GTEST_SKIP() << "PostgreSQL only";

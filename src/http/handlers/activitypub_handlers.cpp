@@ -28,48 +28,48 @@ Response public_doc(Response res) {
 void add_activitypub_routes(Router& router, services::Services& services) {
   auto& pub = services.publication;
 
-  router.add("GET", "/.well-known/webfinger", [&pub](Request& req) {
+  router.add_public("/.well-known/webfinger", [&pub](Request& req) {
     auto resource = req.query_param("resource");
     if (!resource || resource->empty())
       throw ApiError::bad_request("Missing resource parameter");
     return public_doc(jrd(pub.webfinger(*resource)));
   });
 
-  router.add("GET", "/.well-known/nodeinfo", [&services](Request&) {
+  router.add_public("/.well-known/nodeinfo", [&services](Request&) {
     return public_doc(Response::json(200, activitypub::nodeinfo_discovery(services.uris)));
   });
 
-  router.add("GET", "/nodeinfo/2.1", [&pub](Request&) {
+  router.add_public("/nodeinfo/2.1", [&pub](Request&) {
     return public_doc(Response::json(
         200, pub.nodeinfo(),
         "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\""));
   });
 
-  router.add("GET", "/.well-known/host-meta", [&services](Request&) {
+  router.add_public("/.well-known/host-meta", [&services](Request&) {
     return public_doc(
         Response::text(200, activitypub::host_meta_xml(services.uris), "application/xrd+xml; charset=utf-8"));
   });
 
-  router.add("GET", "/users/{username}", [&pub](Request& req) {
+  router.add_public("/users/{username}", [&pub](Request& req) {
     return public_doc(Response::activity_json(200, pub.actor(req.param("username"))));
   });
 
-  router.add("GET", "/users/{username}/outbox", [&pub](Request& req) {
+  router.add_public("/users/{username}/outbox", [&pub](Request& req) {
     return public_doc(Response::activity_json(200, pub.outbox(req.param("username"), req.query)));
   });
 
-  router.add("GET", "/users/{username}/followers", [&pub](Request& req) {
+  router.add_public("/users/{username}/followers", [&pub](Request& req) {
     return public_doc(
         Response::activity_json(200, pub.followers(req.param("username"), req.query)));
   });
 
-  router.add("GET", "/users/{username}/following", [&pub](Request& req) {
+  router.add_public("/users/{username}/following", [&pub](Request& req) {
     return public_doc(
         Response::activity_json(200, pub.following(req.param("username"), req.query)));
   });
 
   // The public log, newest first: {"activities": [...], "next_cursor": "..."}.
-  router.add("GET", "/activities", [&pub](Request& req) {
+  router.add_public("/activities", [&pub](Request& req) {
     auto before = req.query_param("cursor");
     std::optional<int64_t> before_index;
     if (before && !before->empty()) {
@@ -90,12 +90,12 @@ void add_activitypub_routes(Router& router, services::Services& services) {
     return public_doc(Response::json(200, body));
   });
 
-  router.add("GET", "/activities/{index}", [&pub](Request& req) {
+  router.add_public("/activities/{index}", [&pub](Request& req) {
     return public_doc(Response::text(200, pub.activity_wire(parse_index(req.param("index"))),
                                      "application/activity+json"));
   });
 
-  router.add("GET", "/objects/{hash}", [&pub](Request& req) {
+  router.add_public("/objects/{hash}", [&pub](Request& req) {
     return public_doc(Response::activity_json(200, pub.object(req.param("hash"))));
   });
 }

@@ -39,7 +39,7 @@ void add_asset_routes(Router& router, services::Services& services) {
     return res;
   });
 
-  router.add("GET", "/assets", [&services](Request& req) {
+  router.add_public("/assets", [&services](Request& req) {
     store::AssetQuery query;
     query.owner = req.query_param("owner");
     query.asset_type = req.query_param("type");
@@ -58,7 +58,7 @@ void add_asset_routes(Router& router, services::Services& services) {
     return Response::json(200, body);
   });
 
-  router.add("GET", "/assets/{name}", [&services](Request& req) {
+  router.add_public("/assets/{name}", [&services](Request& req) {
     return Response::json(200, services.registry.asset_json(services.registry.get_asset(req.param("name"))));
   });
 }
