@@ -20,9 +20,10 @@ std::shared_ptr<const Response> ResponseCache::find(const std::string& key,
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
-  const Entry& entry = it->second;
-  if (entry.generation != generation() || now >= entry.expires) return nullptr;
-  return entry.response;
+  // Entries are always of the current generation: invalidate() empties the map and store()
+  // refuses older answers, both under this lock.
+  if (now >= it->second.expires) return nullptr;
+  return it->second.response;
 }
 
 void ResponseCache::store(std::string key, const Response& response, std::uint64_t generation,
@@ -40,7 +41,7 @@ void ResponseCache::store(std::string key, const Response& response, std::uint64
   }
   auto [it, inserted] = entries_.try_emplace(std::move(key));
   if (!inserted) bytes_ -= it->first.size() + it->second.response->body.size();
-  it->second = Entry{std::move(copy), now + ttl_, generation};
+  it->second = Entry{std::move(copy), now + ttl_};
   bytes_ += cost;
 }
 

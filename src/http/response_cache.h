@@ -47,7 +47,6 @@ class ResponseCache {
   struct Entry {
     std::shared_ptr<const Response> response;
     Clock::time_point expires;
-    std::uint64_t generation;
   };
   const std::chrono::milliseconds ttl_;
   const std::size_t byte_budget_;

@@ -10,10 +10,10 @@
 #include <charconv>
 #include <condition_variable>
 #include <exception>
-#include <vector>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "store/pool.h"
 #include "store/sql_backend.h"
@@ -228,18 +228,20 @@ class SqliteBackend final : public Backend {
   }
 
   // BEGIN IMMEDIATE is the migration lock too: one writer at a time, across processes. A
-  // migration script runs in a transaction of its own, never batched with other writers.
+  // migration runs in a transaction of its own: it waits for the running batch, and the
+  // writers that queue meanwhile wait for it.
   void migrate(FnRef<void(Conn&)> fn) override {
-    std::lock_guard lock(queue_mu_);
-    auto conn = pool_.acquire();
-    conn->exec_script("BEGIN IMMEDIATE");
-    try {
-      fn(*conn);
-      conn->exec_script("COMMIT");
-    } catch (...) {
-      conn->rollback();
-      throw;
-    }
+    WriteJob job{&fn, nullptr};
+    std::unique_lock lock(queue_mu_);
+    batch_done_.wait(lock, [this] { return !writing_; });
+    writing_ = true;
+    lock.unlock();
+    run_batch({&job});
+    lock.lock();
+    writing_ = false;
+    batch_done_.notify_all();
+    lock.unlock();
+    if (job.error) std::rethrow_exception(job.error);
   }
 
   bool ping() noexcept override {
