@@ -99,6 +99,8 @@ TEST(Config, BadSettingsFailWithOneClearLine) {
       {{"ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS", "90000"}},
       {{"ARTDAG_MAX_CONNECTIONS_PER_IP", "10x"}},
       {{"ARTDAG_REQUEST_TIMEOUT_SECONDS", "0"}},
+      {{"ARTDAG_RESPONSE_CACHE_MS", "-5"}},
+      {{"ARTDAG_RESPONSE_CACHE_MS", "1s"}},
   };
   for (const auto& env : bad) {
     auto with_data = env;
@@ -122,6 +124,7 @@ TEST(Config, LimitsHaveDefaultsAndCanBeSetOrSwitchedOff) {
   EXPECT_EQ(d.limits.failed_login_window_seconds, 900);
   EXPECT_EQ(d.limits.max_connections_per_ip, 256);
   EXPECT_EQ(d.limits.request_timeout_seconds, 15);
+  EXPECT_EQ(d.limits.response_cache_ms, 1000);
 
   Config c = load_config(env_of({{"HOME", "/home/x"},
                                  {"ARTDAG_AUTH_ATTEMPTS_PER_IP", "0"},
@@ -129,13 +132,15 @@ TEST(Config, LimitsHaveDefaultsAndCanBeSetOrSwitchedOff) {
                                  {"ARTDAG_LOGIN_FAILURES_PER_ACCOUNT", " 3 "},
                                  {"ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS", "600"},
                                  {"ARTDAG_MAX_CONNECTIONS_PER_IP", "8"},
-                                 {"ARTDAG_REQUEST_TIMEOUT_SECONDS", "5"}}));
+                                 {"ARTDAG_REQUEST_TIMEOUT_SECONDS", "5"},
+                                 {"ARTDAG_RESPONSE_CACHE_MS", "0"}}));
   EXPECT_EQ(c.limits.auth_attempts_per_ip, 0);
   EXPECT_EQ(c.limits.auth_ip_window_seconds, 30);
   EXPECT_EQ(c.limits.failed_logins_per_account, 3);
   EXPECT_EQ(c.limits.failed_login_window_seconds, 600);
   EXPECT_EQ(c.limits.max_connections_per_ip, 8);
   EXPECT_EQ(c.limits.request_timeout_seconds, 5);
+  EXPECT_EQ(c.limits.response_cache_ms, 0);
 }
 
 TEST(Config, NormalizesServerUrls) {
