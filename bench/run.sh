@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one benchmark command (DESIGN.md "Performance and scale targets"; docs/performance.md
+# The one benchmark command (docs/protocol.md "Performance and scale targets"; docs/performance.md
 # holds the figures and how to read them). Builds a Release server and the bench tools, then:
 #   1. bench/http/run.sh on SQLite and on a throwaway PostgreSQL: read endpoints against
 #      nginx, POST /assets and signed inbox POSTs against `openssl speed rsa2048`, cold

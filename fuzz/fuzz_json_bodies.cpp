@@ -5,7 +5,7 @@
 
 #include "fuzz_common.h"
 #include "http/message.h"
-#include "http/request_helpers.h"
+#include "http/request_body.h"
 #include "services/registry_service.h"
 #include "util/json.h"
 #include "util/url.h"

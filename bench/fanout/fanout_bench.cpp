@@ -1,4 +1,4 @@
-// Delivery fan-out benchmark (DESIGN.md: one activity to 10,000 followers on 1,000 hosts in
+// Delivery fan-out benchmark (docs/protocol.md: one activity to 10,000 followers on 1,000 hosts in
 // under 60 s, one request per shared inbox, against a local receiver).
 //
 //   fanout_bench [--server PATH] [--followers 10000] [--hosts 1000] [--database-url URL]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP benchmarks of the hot paths on one backend (DESIGN.md "Performance and scale targets").
+# HTTP benchmarks of the hot paths on one backend (docs/protocol.md "Performance and scale targets").
 # Starts a Release artdag-l2 (built by bench/run.sh) on SQLite or a throwaway PostgreSQL,
 # seeds 1,000 assets, drives each scenario with wrk at 64 keep-alive connections and prints
 # per scenario: requests/s, p50/p99, errors, server CPU seconds and peak RSS — beside a

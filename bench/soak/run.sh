@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soak: many concurrent keep-alive connections on the read endpoints for minutes, sampling
-# the server's RSS, to show there are no errors and no memory growth (DESIGN.md; issue
+# the server's RSS, to show there are no errors and no memory growth (docs/protocol.md; issue
 # "Reliability": 1,000 connections for minutes). Uses the Release build of bench/run.sh.
 #   bench/soak/run.sh [--seconds 300] [--connections 1000] [--build-dir build/release]
 set -euo pipefail

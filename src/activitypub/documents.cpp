@@ -89,15 +89,6 @@ std::string host_meta_xml(const Uris& uris) {
          "</XRD>\n";
 }
 
-std::string activity_streams_type(std::string_view asset_type) {
-  if (asset_type == "image") return "Image";
-  if (asset_type == "video") return "Video";
-  if (asset_type == "audio") return "Audio";
-  if (asset_type == "effect" || asset_type == "recipe" || asset_type == "infrastructure")
-    return "Application";
-  return "Document";
-}
-
 Json asset_object(const Uris& uris, const store::Asset& asset) {
   const std::string actor = uris.actor(asset.owner);
   Json tags = Json::array();

@@ -9,6 +9,7 @@
 
 #include "activitypub/uris.h"
 #include "store/rows.h"
+#include "util/identifiers.h"
 #include "util/json.h"
 
 namespace artdag::activitypub {
@@ -40,7 +41,7 @@ std::string host_meta_xml(const Uris& uris);
 
 // The ActivityStreams type for an asset_type: Image, Video, Audio, Application (effect,
 // recipe, infrastructure) or Document (document, and anything unknown).
-std::string activity_streams_type(std::string_view asset_type);
+using artdag::activity_streams_type;
 
 // The asset as an AS object, as embedded in its Create (no @context). provenance_json, when
 // set, becomes a `provenance` member (any float in it is turned into its decimal string so

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "crypto/hash.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace artdag::activitypub {
@@ -42,27 +43,6 @@ bool is_tchar(char c) {
     default:
       return false;
   }
-}
-
-char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
 std::string_view trim(std::string_view s) {
@@ -125,7 +105,7 @@ bool parse_params(std::string_view in, std::vector<std::pair<std::string, std::s
     std::size_t start = i;
     while (i < in.size() && is_tchar(in[i])) ++i;
     if (i == start) return false;
-    std::string name = to_lower(in.substr(start, i - start));
+    std::string name = ascii_lower(in.substr(start, i - start));
     skip_ows();
     if (i == in.size() || in[i] != '=') return false;
     ++i;
@@ -204,7 +184,7 @@ HeaderLookup lookup_in(const HeaderFields& fields) {
   return [&fields](std::string_view name) {
     std::vector<std::string> values;
     for (const auto& [n, v] : fields)
-      if (iequals(n, name)) values.push_back(v);
+      if (ascii_iequals(n, name)) values.push_back(v);
     return values;
   };
 }
@@ -223,7 +203,7 @@ Checked<SignatureParams> parse_signature_header(std::string_view value) {
       out.key_id = std::move(v);
       has_key_id = true;
     } else if (name == "algorithm") {
-      out.algorithm = to_lower(v);
+      out.algorithm = ascii_lower(v);
     } else if (name == "headers") {
       has_headers = true;
       std::string_view rest = v;
@@ -231,7 +211,7 @@ Checked<SignatureParams> parse_signature_header(std::string_view value) {
         rest = trim(rest);
         std::size_t end = 0;
         while (end < rest.size() && !is_ows(rest[end])) ++end;
-        if (end) out.headers.push_back(to_lower(rest.substr(0, end)));
+        if (end) out.headers.push_back(ascii_lower(rest.substr(0, end)));
         rest.remove_prefix(end);
       }
     } else if (name == "signature") {
@@ -260,10 +240,10 @@ Checked<std::string> build_signing_string(std::string_view method, std::string_v
   using R = Checked<std::string>;
   std::string out;
   for (std::size_t i = 0; i < header_names.size(); ++i) {
-    std::string name = to_lower(header_names[i]);
+    std::string name = ascii_lower(header_names[i]);
     std::string value;
     if (name == "(request-target)") {
-      value = to_lower(method) + " " + std::string(target);
+      value = ascii_lower(method) + " " + std::string(target);
     } else if (name == "(created)" || name == "(expires)") {
       std::string_view v = name == "(created)" ? created : expires;
       if (v.empty()) return R::fail("signed header missing from request: " + name);
@@ -305,7 +285,7 @@ DigestStatus check_digest(std::string_view digest_header, std::string_view body)
         if (!is_tchar(c)) return DigestStatus::malformed;
       if (algorithm.empty() || encoded.empty()) return DigestStatus::malformed;
       any_entry = true;
-      if (iequals(algorithm, "sha-256")) {
+      if (ascii_iequals(algorithm, "sha-256")) {
         auto expected = crypto::base64_decode(encoded);
         if (!expected) return DigestStatus::malformed;
         if (!actual) actual = crypto::sha256(body);
@@ -333,13 +313,13 @@ SignedHeaders sign_request(std::string_view method, std::string_view url,
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) throw std::invalid_argument("not an absolute URL");
   const boost::urls::url_view& u = *parsed;
-  std::string scheme = to_lower(u.scheme());
+  std::string scheme = ascii_lower(u.scheme());
   if (scheme != "http" && scheme != "https") throw std::invalid_argument("not an http(s) URL");
   if (!u.has_authority() || u.encoded_host().empty())
     throw std::invalid_argument("URL without a host");
 
   SignedHeaders out;
-  out.host = to_lower(u.encoded_host());
+  out.host = ascii_lower(u.encoded_host());
   if (u.has_port() && !u.port().empty()) {
     bool is_default = (scheme == "http" && u.port_number() == 80) ||
                       (scheme == "https" && u.port_number() == 443);
@@ -382,7 +362,7 @@ Checked<CheckedRequest> check_incoming(const IncomingRequest& request, int64_t n
   } else {
     for (const std::string& auth : headers("authorization")) {
       std::string_view v = trim(auth);
-      if (istarts_with(v, "signature ")) {
+      if (ascii_istarts_with(v, "signature ")) {
         signature_value.assign(trim(v.substr(10)));
         break;
       }
@@ -397,7 +377,7 @@ Checked<CheckedRequest> check_incoming(const IncomingRequest& request, int64_t n
   if (!params.algorithm.empty() && params.algorithm != "rsa-sha256" && params.algorithm != "hs2019")
     return R::fail("unsupported signature algorithm");
 
-  std::string method = to_lower(request.method);
+  std::string method = ascii_lower(request.method);
   bool digest_required =
       method == "post" || method == "put" || method == "patch" || !request.body.empty();
   for (std::string_view required : {"(request-target)", "host", "date"})

@@ -88,4 +88,20 @@ ClaimVerification verify_claim(const Json& signed_activity, const crypto::RsaKey
   return {true, ""};
 }
 
+ClaimVerification verify_claim_by(const Json& signed_activity, const crypto::RsaKey& public_key,
+                                  std::string_view expected_key_id) {
+  const Json* creator = nullptr;
+  if (signed_activity.is_object()) {
+    auto signature = signed_activity.find("signature");
+    if (signature != signed_activity.end() && signature->is_object()) {
+      auto found = signature->find("creator");
+      if (found != signature->end() && found->is_string()) creator = &*found;
+    }
+  }
+  if (!creator || creator->get_ref<const std::string&>() != expected_key_id)
+    return {false,
+            "the signature was not made with the owner's key " + std::string(expected_key_id)};
+  return verify_claim(signed_activity, public_key);
+}
+
 }  // namespace artdag::activitypub

@@ -1,7 +1,8 @@
 #pragma once
-// The Art DAG claim signature ("RsaSignature2017" over canonical JSON; see DESIGN.md,
+// The Art DAG claim signature ("RsaSignature2017" over canonical JSON; see docs/protocol.md,
 // "The ownership signature"). Pure: no I/O, no clock; the caller supplies `created`.
 #include <string>
+#include <string_view>
 
 #include "crypto/rsa_key.h"
 #include "util/json.h"
@@ -28,6 +29,11 @@ struct ClaimVerification {
 // Checks the signature block of `signed_activity` against `public_key`. Does not check
 // that `creator` names that key's owner: resolving the creator to a key is the caller's job.
 ClaimVerification verify_claim(const Json& signed_activity, const crypto::RsaKey& public_key);
+
+// The claim rule: the signature must name `expected_key_id` as its creator (a valid signature
+// by some other key is not this actor's claim) and verify with `public_key`.
+ClaimVerification verify_claim_by(const Json& signed_activity, const crypto::RsaKey& public_key,
+                                  std::string_view expected_key_id);
 
 // The 64 bytes that are signed: SHA256(canon(options)) || SHA256(canon(document)).
 // Exposed for tests and for tools that explain a failed verification.

@@ -6,21 +6,12 @@
 #include <cctype>
 
 #include "crypto/rsa_key.h"
+#include "util/text.h"
 #include "util/url.h"
 
 namespace artdag::activitypub {
 
 namespace {
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && to_lower(s.substr(0, prefix.size())) == prefix;
-}
 
 const std::string* string_member(const Json& object, const char* name) {
   auto it = object.find(name);
@@ -58,12 +49,12 @@ std::optional<std::string> url_origin(std::string_view text) {
   auto parsed = boost::urls::parse_absolute_uri(text.substr(0, text.find('#')));
   if (!parsed) return std::nullopt;
   const boost::urls::url_view& u = *parsed;
-  std::string scheme = to_lower(u.scheme());
+  std::string scheme = ascii_lower(u.scheme());
   if (scheme != "http" && scheme != "https") return std::nullopt;
   if (!u.has_authority() || u.has_userinfo() || u.encoded_host().empty() ||
       !is_path_after_authority(u.encoded_path()))
     return std::nullopt;
-  std::string out = scheme + "://" + to_lower(u.encoded_host());
+  std::string out = scheme + "://" + ascii_lower(u.encoded_host());
   if (u.has_port() && !u.port().empty()) {
     const uint16_t port = u.port_number();
     if (port == 0) return std::nullopt;
@@ -110,7 +101,7 @@ std::optional<std::string> type_of(const Json& value) {
 
 std::optional<AcctAddress> parse_acct(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  if (istarts_with(text, "acct:"))
+  if (ascii_istarts_with(text, "acct:"))
     text.remove_prefix(5);
   else if (text.front() == '@')
     text.remove_prefix(1);
@@ -133,7 +124,7 @@ std::optional<AcctAddress> parse_acct(std::string_view text) {
     return std::nullopt;
   if (authority->has_port() && (authority->port().empty() || authority->port_number() == 0))
     return std::nullopt;
-  return AcctAddress{std::string(user), to_lower(host)};
+  return AcctAddress{std::string(user), ascii_lower(host)};
 }
 
 Checked<ActorDocument> read_actor_document(const Json& doc, std::string_view fetched_url) {
@@ -213,7 +204,7 @@ std::optional<std::string> jrd_self_link(const Json& jrd) {
     const auto* type = string_member(link, "type");
     const auto* href = string_member(link, "href");
     if (!rel || *rel != "self" || !type || !href) continue;
-    const std::string media = to_lower(*type);
+    const std::string media = ascii_lower(*type);
     const bool activity_json =
         media.rfind("application/activity+json", 0) == 0 ||
         (media.rfind("application/ld+json", 0) == 0 &&

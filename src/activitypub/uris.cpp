@@ -11,28 +11,12 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "util/text.h"
 #include "util/url.h"
 
 namespace artdag::activitypub {
 
 namespace {
-
-char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (lower(s[i]) != lower(prefix[i])) return false;
-  return true;
-}
 
 uint16_t default_port(std::string_view scheme) {
   return scheme == "https" ? 443 : 80;
@@ -81,18 +65,11 @@ bool is_lower_hex(std::string_view s) {
 
 }  // namespace
 
-bool is_valid_username(std::string_view name) {
-  if (name.empty() || name.size() > 30) return false;
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
 Uris::Uris(std::string_view base_url, std::string_view domain) {
   auto parsed = boost::urls::parse_uri(base_url);
   if (!parsed) throw std::invalid_argument("base URL is not an absolute URL");
   const boost::urls::url_view& u = *parsed;
-  scheme_ = to_lower(u.scheme());
+  scheme_ = ascii_lower(u.scheme());
   if (scheme_ != "http" && scheme_ != "https")
     throw std::invalid_argument("base URL scheme must be http or https");
   if (!u.has_authority() || u.encoded_host().empty())
@@ -101,7 +78,7 @@ Uris::Uris(std::string_view base_url, std::string_view domain) {
     throw std::invalid_argument("base URL must be scheme://host[:port]");
   if (!u.encoded_path().empty() && u.encoded_path() != "/")
     throw std::invalid_argument("base URL must not have a path");
-  host_ = to_lower(u.encoded_host());
+  host_ = ascii_lower(u.encoded_host());
   port_ = effective_port(u, scheme_);
   if (port_ == 0) throw std::invalid_argument("base URL has an invalid port");
   authority_ = host_;
@@ -111,7 +88,7 @@ Uris::Uris(std::string_view base_url, std::string_view domain) {
   auto dom = boost::urls::parse_authority(domain);
   if (domain.empty() || !dom || dom->has_userinfo() || dom->encoded_host().empty())
     throw std::invalid_argument("domain must be a host name");
-  domain_ = to_lower(domain);
+  domain_ = ascii_lower(domain);
 }
 
 std::string Uris::under_base(std::string_view path) const {
@@ -189,11 +166,11 @@ std::optional<std::vector<std::string>> Uris::local_segments(std::string_view ur
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return std::nullopt;
   const boost::urls::url_view& u = *parsed;
-  std::string scheme = to_lower(u.scheme());
+  std::string scheme = ascii_lower(u.scheme());
   if (scheme != scheme_ || !u.has_authority() || u.has_userinfo() || u.has_query() ||
       !is_path_after_authority(u.encoded_path()))
     return std::nullopt;
-  if (to_lower(u.encoded_host()) != host_ || effective_port(u, scheme) != port_)
+  if (ascii_lower(u.encoded_host()) != host_ || effective_port(u, scheme) != port_)
     return std::nullopt;
   if (fragment.empty() ? u.has_fragment() : (!u.has_fragment() || u.encoded_fragment() != fragment))
     return std::nullopt;
@@ -258,7 +235,7 @@ ResourceLookup Uris::parse_webfinger_resource(std::string_view resource) const {
     if (u <= 0x20 || u >= 0x7f) return malformed;  // whitespace, controls, non-ASCII
   }
 
-  if (istarts_with(resource, "acct:")) {
+  if (ascii_istarts_with(resource, "acct:")) {
     std::string_view rest = resource.substr(5);
     std::size_t at = rest.find('@');
     if (at == std::string_view::npos || rest.find('@', at + 1) != std::string_view::npos)
@@ -273,14 +250,14 @@ ResourceLookup Uris::parse_webfinger_resource(std::string_view resource) const {
     auto authority = boost::urls::parse_authority(host);
     if (!authority || authority->has_userinfo() || authority->encoded_host().empty())
       return malformed;
-    std::string lower_host = to_lower(host);
+    std::string lower_host = ascii_lower(host);
     if (lower_host != domain_ && lower_host != authority_) return not_ours;
-    std::string username = to_lower(pct->decode());
+    std::string username = ascii_lower(pct->decode());
     if (!is_valid_username(username)) return not_ours;
     return {ResourceMatch::ours, std::move(username)};
   }
 
-  if (istarts_with(resource, "http://") || istarts_with(resource, "https://")) {
+  if (ascii_istarts_with(resource, "http://") || ascii_istarts_with(resource, "https://")) {
     auto parsed = boost::urls::parse_uri(resource);
     if (!parsed || !parsed->has_authority() || parsed->encoded_host().empty()) return malformed;
     if (auto username = username_from_actor(resource))

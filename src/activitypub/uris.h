@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/identifiers.h"
+
 namespace artdag::activitypub {
 
 inline constexpr const char* kActivityStreamsContext = "https://www.w3.org/ns/activitystreams";
@@ -15,7 +17,7 @@ inline constexpr const char* kSecurityContext = "https://w3id.org/security/v1";
 inline constexpr const char* kPublicCollection = "https://www.w3.org/ns/activitystreams#Public";
 
 // True for a name of the form ^[a-z0-9_]{1,30}$, the only usernames this server issues.
-bool is_valid_username(std::string_view name);
+using artdag::is_valid_username;
 
 // What a WebFinger `resource` names.
 enum class ResourceMatch {

@@ -12,15 +12,14 @@
 #include <sstream>
 
 #include "activitypub/ld_signature.h"
+#include "activitypub/remote_documents.h"
+#include "app/serve.h"
 #include "config/config.h"
 #include "crypto/hash.h"
 #include "crypto/key_store.h"
 #include "crypto/password.h"
-#include "http/api.h"
-#include "http/server.h"
 #include "net/http_client.h"
-#include "net/http_client.h"
-#include "services/federation/delivery.h"
+#include "services/outbound_policy.h"
 #include "services/services.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -87,19 +86,6 @@ std::string read_password(const std::string& password_file) {
   return password;
 }
 
-// The instance actor exists from the first start: a user row with an unusable random
-// password (the operator sets one with `set-password`) and a key pair.
-void ensure_instance_user(services::Services& services) {
-  const auto& name = services.config.instance_user;
-  if (!services.store->find_user(name)) {
-    store::NewUser user{name, "", crypto::hash_password(crypto::random_token_hex(32)),
-                        iso8601_utc(unix_now())};
-    if (services.store->create_user(user)) spdlog::info("created instance user '{}'", name);
-  }
-  if (!services.keys.exists(name)) spdlog::info("generating RSA-2048 keys for '{}'", name);
-  services.keys.ensure(name);
-}
-
 int serve(const ConfigOverrides& overrides) {
   auto started = std::chrono::steady_clock::now();
   Config config = load(overrides);
@@ -109,35 +95,7 @@ int serve(const ConfigOverrides& overrides) {
                  (config.data_dir / "jwt_secret").string());
   config.jwt_secret = secret.secret;
   auto store = open_and_migrate(config);
-  services::Services services(std::move(config), std::move(store));
-  ensure_instance_user(services);
-
-  http::ServerOptions options;
-  options.host = services.config.host;
-  options.port = services.config.port;
-  options.request_timeout = std::chrono::seconds(services.config.limits.request_timeout_seconds);
-  options.max_connections_per_ip =
-      static_cast<unsigned>(services.config.limits.max_connections_per_ip);
-  options.response_cache_ttl = std::chrono::milliseconds(services.config.limits.response_cache_ms);
-  http::HttpServer server(options, http::make_request_handler(services));
-  // Outgoing deliveries run on threads of their own, never on the HTTP I/O thread.
-  services::federation::DeliveryWorker delivery(
-      *services.store, services.keys, services.uris, services.delivery,
-      net::OutboundPolicy{services.config.allow_private_networks},
-      services::federation::delivery_options_from_env(process_env()));
-  uint16_t port = server.listen();
-  delivery.start();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - started)
-                .count();
-  spdlog::info("artdag-l2 {} listening on {}:{} as {} (ready in {} ms)", ARTDAG_VERSION,
-               services.config.host, port, services.config.base_url, ms);
-  server.run();
-  // Stop claiming, give back unsent leases, let in-flight deliveries end (bounded by their
-  // timeout); whatever is left stays in the database for the next start.
-  delivery.stop();
-  spdlog::info("stopped");
-  return 0;
+  return app::serve(std::move(config), std::move(store), started);
 }
 
 int setup_keys(const ConfigOverrides& overrides) {
@@ -167,13 +125,7 @@ services::Services offline_services(const ConfigOverrides& overrides) {
 
 // The actor's publicKey: its PEM and id, fetched with the outbound rules of the server.
 std::pair<std::string, std::string> fetch_actor_key(const std::string& actor_url) {
-  net::OutboundPolicy policy;
-  if (const char* allowed = std::getenv("ARTDAG_ALLOW_PRIVATE_NETWORKS")) {
-    auto cidrs = parse_cidr_list(allowed);
-    if (!cidrs) throw Fatal("ARTDAG_ALLOW_PRIVATE_NETWORKS is not a list of CIDRs");
-    policy.allowed_private = *cidrs;
-  }
-  net::HttpClient client(policy);
+  net::HttpClient client(services::outbound_policy(load_config(process_env())));
   net::RequestOptions options;
   options.max_redirects = 3;
   net::HttpResponse response;
@@ -185,11 +137,9 @@ std::pair<std::string, std::string> fetch_actor_key(const std::string& actor_url
   if (response.status != 200)
     throw Fatal("fetching " + actor_url + " answered HTTP " + std::to_string(response.status));
   Json actor = Json::parse(response.body, nullptr, false);
-  if (!actor.is_object() || !actor.contains("publicKey") || !actor["publicKey"].is_object() ||
-      !actor["publicKey"].value("publicKeyPem", Json()).is_string())
-    throw Fatal(actor_url + " is not an actor with a publicKey");
-  return {actor["publicKey"]["publicKeyPem"].get<std::string>(),
-          actor["publicKey"].value("id", std::string())};
+  auto document = activitypub::read_actor_document(actor, actor_url);
+  if (!document) throw Fatal(actor_url + " is not a usable actor: " + document.error);
+  return {document.value->public_key_pem, document.value->key_id};
 }
 
 int verify(const std::string& activity_file, const std::string& key_file,
@@ -224,16 +174,9 @@ int verify(const std::string& activity_file, const std::string& key_file,
       return crypto::RsaKey::from_private_pem(key_text.str());
     }
   }();
-  auto result = activitypub::verify_claim(activity, key);
-  // The signature must also name the key it was checked with: a valid signature by some
-  // other key is not this actor's claim.
-  if (result.valid && !expected_creator.empty()) {
-    auto creator = activity.value("signature", Json::object()).value("creator", std::string());
-    if (creator != expected_creator) {
-      result.valid = false;
-      result.reason = "signature creator " + creator + " is not the actor's key " + expected_creator;
-    }
-  }
+  auto result = expected_creator.empty()
+                    ? activitypub::verify_claim(activity, key)
+                    : activitypub::verify_claim_by(activity, key, expected_creator);
   if (result.valid) {
     std::cout << "valid\n";
     return 0;
@@ -246,20 +189,23 @@ int verify(const std::string& activity_file, const std::string& key_file,
 
 int run(int argc, char** argv) {
   setup_logging();
-  CLI::App app{"Art DAG L2 server: ownership registry for content-addressed media over ActivityPub"};
+  CLI::App app{
+      "Art DAG L2 server: ownership registry for content-addressed media over ActivityPub"};
   app.require_subcommand(1);
   ConfigOverrides overrides;
   std::string data_dir, user, host;
   uint16_t port = 0;
 
   auto add_data_flags = [&](CLI::App* cmd) {
-    cmd->add_option("--data-dir", data_dir, "data directory (default $ARTDAG_DATA or ~/.artdag/l2)");
+    cmd->add_option("--data-dir", data_dir,
+                    "data directory (default $ARTDAG_DATA or ~/.artdag/l2)");
   };
 
   auto* serve_cmd = app.add_subcommand("serve", "start the HTTP server");
   add_data_flags(serve_cmd);
   serve_cmd->add_option("--host", host, "listen address (default $HOST or 0.0.0.0)");
-  serve_cmd->add_option("--port", port, "listen port (default $PORT or 8200)")->check(CLI::Range(1, 65535));
+  serve_cmd->add_option("--port", port, "listen port (default $PORT or 8200)")
+      ->check(CLI::Range(1, 65535));
 
   auto* keys_cmd = app.add_subcommand("setup-keys", "generate the RSA key pair of a user");
   add_data_flags(keys_cmd);
@@ -281,10 +227,12 @@ int run(int argc, char** argv) {
   passwd_cmd->add_option("--password-file", password_file, "read the password from this file");
 
   std::string activity_file, key_file, actor_url;
-  auto* verify_cmd = app.add_subcommand("verify", "check the ownership signature of a claim offline");
+  auto* verify_cmd =
+      app.add_subcommand("verify", "check the ownership signature of a claim offline");
   verify_cmd->add_option("activity", activity_file, "the activity JSON file")->required();
   auto* key_opt = verify_cmd->add_option("--public-key", key_file, "the actor's public key PEM");
-  auto* actor_opt = verify_cmd->add_option("--actor", actor_url, "fetch the key from this actor URL");
+  auto* actor_opt =
+      verify_cmd->add_option("--actor", actor_url, "fetch the key from this actor URL");
   key_opt->excludes(actor_opt);
 
   try {

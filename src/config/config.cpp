@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "crypto/hash.h"
+#include "util/identifiers.h"
+#include "util/text.h"
 #include "util/url.h"
 
 namespace artdag {
@@ -47,11 +50,17 @@ std::filesystem::path expand_home(const std::string& path, const EnvLookup& env)
   return path;
 }
 
-// A whole number in [min, max] or the fallback when unset; ConfigError otherwise.
-int bounded_integer(const EnvLookup& env, const char* name, int fallback, int min, int max) {
+}  // namespace
+
+std::optional<std::string> read_setting(const EnvLookup& env, const char* name) {
+  return non_empty(env, name);
+}
+
+int64_t integer_setting(const EnvLookup& env, const char* name, int64_t fallback, int64_t min,
+                        int64_t max) {
   auto v = non_empty(env, name);
   if (!v) return fallback;
-  int value = 0;
+  int64_t value = 0;
   auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), value);
   if (ec != std::errc() || ptr != v->data() + v->size() || value < min || value > max)
     throw ConfigError(std::string(name) + " must be a whole number " + std::to_string(min) + "-" +
@@ -59,12 +68,17 @@ int bounded_integer(const EnvLookup& env, const char* name, int fallback, int mi
   return value;
 }
 
-const std::regex& username_pattern() {
-  static const std::regex re("^[a-z0-9_]{1,30}$");
-  return re;
+double decimal_setting(const EnvLookup& env, const char* name, double fallback, double min,
+                       double max) {
+  auto v = non_empty(env, name);
+  if (!v) return fallback;
+  char* end = nullptr;
+  double value = std::strtod(v->c_str(), &end);
+  if (end != v->c_str() + v->size() || !std::isfinite(value) || value < min || value > max)
+    throw ConfigError(std::string(name) + " must be a number " + std::to_string(min) + "-" +
+                      std::to_string(max) + ", got '" + *v + "'");
+  return value;
 }
-
-}  // namespace
 
 EnvLookup process_env() {
   return [](const char* name) -> std::optional<std::string> {
@@ -92,7 +106,7 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
     if (!std::regex_match(*v, host_re))
       throw ConfigError("ARTDAG_DOMAIN must be a host name, got '" + *v + "'");
     c.domain = *v;
-    for (auto& ch : c.domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    c.domain = ascii_lower(c.domain);
   }
   if (auto v = non_empty(env, "ARTDAG_BASE_URL")) {
     auto normalised = normalize_server_url(*v);
@@ -106,7 +120,7 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
 
   c.instance_user =
       overrides.user ? *overrides.user : non_empty(env, "ARTDAG_USER").value_or("giles");
-  if (!std::regex_match(c.instance_user, username_pattern()))
+  if (!is_valid_username(c.instance_user))
     throw ConfigError("ARTDAG_USER must match ^[a-z0-9_]{1,30}$, got '" + c.instance_user + "'");
 
   std::string data = overrides.data_dir ? *overrides.data_dir
@@ -153,19 +167,19 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
 
   Limits& l = c.limits;
   l.auth_attempts_per_ip =
-      bounded_integer(env, "ARTDAG_AUTH_ATTEMPTS_PER_IP", l.auth_attempts_per_ip, 0, 1000000);
+      integer_setting(env, "ARTDAG_AUTH_ATTEMPTS_PER_IP", l.auth_attempts_per_ip, 0, 1000000);
   l.auth_ip_window_seconds =
-      bounded_integer(env, "ARTDAG_AUTH_IP_WINDOW_SECONDS", l.auth_ip_window_seconds, 1, 86400);
-  l.failed_logins_per_account = bounded_integer(env, "ARTDAG_LOGIN_FAILURES_PER_ACCOUNT",
+      integer_setting(env, "ARTDAG_AUTH_IP_WINDOW_SECONDS", l.auth_ip_window_seconds, 1, 86400);
+  l.failed_logins_per_account = integer_setting(env, "ARTDAG_LOGIN_FAILURES_PER_ACCOUNT",
                                                 l.failed_logins_per_account, 0, 1000000);
-  l.failed_login_window_seconds = bounded_integer(env, "ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS",
+  l.failed_login_window_seconds = integer_setting(env, "ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS",
                                                   l.failed_login_window_seconds, 1, 86400);
   l.max_connections_per_ip =
-      bounded_integer(env, "ARTDAG_MAX_CONNECTIONS_PER_IP", l.max_connections_per_ip, 0, 1000000);
+      integer_setting(env, "ARTDAG_MAX_CONNECTIONS_PER_IP", l.max_connections_per_ip, 0, 1000000);
   l.request_timeout_seconds =
-      bounded_integer(env, "ARTDAG_REQUEST_TIMEOUT_SECONDS", l.request_timeout_seconds, 1, 3600);
+      integer_setting(env, "ARTDAG_REQUEST_TIMEOUT_SECONDS", l.request_timeout_seconds, 1, 3600);
   l.response_cache_ms =
-      bounded_integer(env, "ARTDAG_RESPONSE_CACHE_MS", l.response_cache_ms, 0, 3600 * 1000);
+      integer_setting(env, "ARTDAG_RESPONSE_CACHE_MS", l.response_cache_ms, 0, 3600 * 1000);
   return c;
 }
 

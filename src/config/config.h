@@ -1,5 +1,5 @@
 #pragma once
-// Server configuration: DESIGN.md's table of environment variables plus CLI flags.
+// Server configuration: the table of settings in README.md plus CLI flags.
 // load_config() is pure (environment passed in) so it can be unit-tested; resolving the
 // JWT secret touches the file system and lives apart in resolve_jwt_secret().
 #include <cstdint>
@@ -66,6 +66,14 @@ struct ConfigOverrides {
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
 EnvLookup process_env();
+
+// Reading one setting, the same way for every part that has settings: trimmed, unset when
+// empty; a value out of range is a ConfigError naming the setting and what it must be.
+std::optional<std::string> read_setting(const EnvLookup& env, const char* name);
+int64_t integer_setting(const EnvLookup& env, const char* name, int64_t fallback, int64_t min,
+                        int64_t max);
+double decimal_setting(const EnvLookup& env, const char* name, double fallback, double min,
+                       double max);
 
 // Throws ConfigError with one clear line for any bad setting.
 Config load_config(const EnvLookup& env, const ConfigOverrides& overrides = {});

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/text.h"
+
 namespace artdag::http {
 
 namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -47,14 +43,14 @@ bool valid_utf8(std::string_view s) {
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return std::string_view(v);
+    if (ascii_iequals(k, name)) return std::string_view(v);
   return std::nullopt;
 }
 
 std::optional<std::string> Request::header_joined(std::string_view name) const {
   std::optional<std::string> out;
   for (const auto& [k, v] : headers) {
-    if (!iequals(k, name)) continue;
+    if (!ascii_iequals(k, name)) continue;
     if (out)
       *out += ", " + v;
     else
@@ -87,16 +83,12 @@ std::string Request::content_type() const {
   if (!ct) return "";
   std::string_view v = *ct;
   v = v.substr(0, v.find(';'));
-  std::string out;
-  for (char c : v)
-    if (!std::isspace(static_cast<unsigned char>(c)))
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return ascii_lower_compact(v);
 }
 
 Response& Response::set_header(std::string name, std::string value) {
   for (auto& [k, v] : headers) {
-    if (iequals(k, name)) {
+    if (ascii_iequals(k, name)) {
       v = std::move(value);
       return *this;
     }
@@ -107,7 +99,7 @@ Response& Response::set_header(std::string name, std::string value) {
 
 std::optional<std::string_view> Response::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return std::string_view(v);
+    if (ascii_iequals(k, name)) return std::string_view(v);
   return std::nullopt;
 }
 

@@ -5,17 +5,9 @@
 #include <cstdlib>
 #include <string>
 
-namespace artdag::http {
+#include "util/text.h"
 
-namespace {
-std::string lower_trim(std::string_view s) {
-  std::string out;
-  for (char c : s)
-    if (!std::isspace(static_cast<unsigned char>(c)))
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-}  // namespace
+namespace artdag::http {
 
 double accept_quality(std::string_view accept, std::string_view media_type) {
   if (accept.empty()) return 1.0;
@@ -27,12 +19,12 @@ double accept_quality(std::string_view accept, std::string_view media_type) {
     auto comma = accept.find(',');
     auto item = accept.substr(0, comma);
     auto semi = item.find(';');
-    std::string range = lower_trim(item.substr(0, semi));
+    std::string range = ascii_lower_compact(item.substr(0, semi));
     double q = 1.0;
     for (auto params = semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1);
          !params.empty();) {
       auto next = params.find(';');
-      std::string p = lower_trim(params.substr(0, next));
+      std::string p = ascii_lower_compact(params.substr(0, next));
       if (p.rfind("q=", 0) == 0) q = std::strtod(p.c_str() + 2, nullptr);
       if (next == std::string_view::npos) break;
       params.remove_prefix(next + 1);

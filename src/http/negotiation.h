@@ -1,5 +1,5 @@
 #pragma once
-// Content negotiation (DESIGN.md): shared paths answer HTML only when the client prefers
+// Content negotiation (docs/protocol.md): shared paths answer HTML only when the client prefers
 // text/html over JSON; everything else gets JSON.
 #include <string_view>
 

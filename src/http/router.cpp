@@ -22,6 +22,11 @@ std::vector<std::string> split_path(std::string_view path) {
 bool is_placeholder(const std::string& s) {
   return s.size() > 2 && s.front() == '{' && s.back() == '}';
 }
+
+// `{name*}`, the last segment of a pattern: the rest of the path, one or more segments.
+bool is_rest(const std::string& s) {
+  return is_placeholder(s) && s[s.size() - 2] == '*';
+}
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
@@ -60,12 +65,19 @@ Response Router::dispatch(Request& request) const {
   // The preferred variant first; the other one still answers when it is the only one.
   for (std::size_t index : prefers_html(request) ? html_first_ : plain_first_) {
     const auto& route = routes_[index];
-    if (route.segments.size() != segments.size()) continue;
+    const bool rest = !route.segments.empty() && is_rest(route.segments.back());
+    if (rest ? segments.size() < route.segments.size() : route.segments.size() != segments.size())
+      continue;
     std::map<std::string, std::string> params;
     bool match = true;
-    for (size_t i = 0; i < segments.size() && match; ++i) {
+    for (size_t i = 0; i < route.segments.size() && match; ++i) {
       const auto& want = route.segments[i];
-      if (is_placeholder(want)) {
+      if (rest && i + 1 == route.segments.size()) {
+        // The raw rest, not percent-decoded: its handler parses it strictly.
+        std::string joined;
+        for (size_t j = i; j < segments.size(); ++j) joined += (j > i ? "/" : "") + segments[j];
+        params[want.substr(1, want.size() - 3)] = std::move(joined);
+      } else if (is_placeholder(want)) {
         auto decoded = percent_decode(segments[i], false);
         if (segments[i].empty() || !decoded) {
           match = false;
@@ -77,8 +89,8 @@ Response Router::dispatch(Request& request) const {
       }
     }
     if (!match) continue;
-    bool method_ok = route.method == request.method ||
-                     (route.method == "GET" && request.method == "HEAD");
+    bool method_ok =
+        route.method == request.method || (route.method == "GET" && request.method == "HEAD");
     if (!method_ok) {
       if (allowed.find(route.method) == std::string::npos)
         allowed += (allowed.empty() ? "" : ", ") + route.method;

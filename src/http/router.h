@@ -1,7 +1,8 @@
 #pragma once
 // Maps (method, path pattern) to a handler. Patterns are literal segments and `{name}`
 // placeholders that match exactly one non-empty segment, percent-decoded into
-// Request::path_params. Unknown path → 404; known path, other method → 405 with Allow.
+// Request::path_params; a last segment `{name*}` matches the rest of the path (one or more
+// segments, kept raw). Unknown path → 404; known path, other method → 405 with Allow.
 // A route may have an HTML variant (add_html): it answers instead when the client prefers
 // text/html (negotiation.h), and both variants answer with `Vary: Accept`.
 #include <functional>

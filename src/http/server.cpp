@@ -1,7 +1,5 @@
 #include "http/server.h"
 
-#include "http/response_cache.h"
-
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -13,6 +11,9 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "http/response_cache.h"
+#include "util/text.h"
 
 namespace artdag::http {
 
@@ -56,8 +57,7 @@ struct HttpServer::Impl {
     if (!read_only) cache.invalidate();
     // Blocking work (database, signing, outbound HTTP) runs on the worker pool.
     Response res = co_await asio::co_spawn(
-        workers, [this, &req]() -> awaitable<Response> { co_return handler(req); },
-        use_awaitable);
+        workers, [this, &req]() -> awaitable<Response> { co_return handler(req); }, use_awaitable);
     if (!read_only) {
       cache.invalidate();
     } else if (!key.empty()) {
@@ -75,8 +75,7 @@ struct HttpServer::Impl {
     if (q != std::string::npos) req.query = req.target.substr(q + 1);
     req.headers.reserve(std::distance(raw.begin(), raw.end()));
     for (const auto& field : raw) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string name = ascii_lower(field.name_string());
       req.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     req.body = std::move(raw.body());

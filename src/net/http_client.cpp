@@ -8,6 +8,8 @@
 #include <cctype>
 #include <memory>
 
+#include "util/text.h"
+
 namespace artdag::net {
 
 namespace {
@@ -17,7 +19,9 @@ struct CurlGlobal {
   ~CurlGlobal() { curl_global_cleanup(); }
 };
 
-void ensure_curl_global() { static CurlGlobal global; }
+void ensure_curl_global() {
+  static CurlGlobal global;
+}
 
 struct Collector {
   std::string* body;
@@ -43,9 +47,10 @@ size_t write_header(char* data, size_t size, size_t n, void* user) {
   auto colon = line.find(':');
   if (colon == std::string::npos) return size * n;
   std::string name = line.substr(0, colon);
-  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  name = ascii_lower(name);
   std::string value = line.substr(colon + 1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(0, 1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+    value.erase(0, 1);
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
   (*headers)[name] = value;
   return size * n;
@@ -61,10 +66,11 @@ Target parse_target(const std::string& url) {
   if (!parsed) throw FetchError(FetchError::Kind::kBadUrl, "not an absolute URL");
   Target t;
   t.scheme = std::string(parsed->scheme());
-  for (auto& ch : t.scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  t.scheme = ascii_lower(t.scheme);
   if (t.scheme != "http" && t.scheme != "https")
     throw FetchError(FetchError::Kind::kBadUrl, "only http and https URLs are fetched");
-  if (parsed->has_userinfo()) throw FetchError(FetchError::Kind::kBadUrl, "URLs with credentials are refused");
+  if (parsed->has_userinfo())
+    throw FetchError(FetchError::Kind::kBadUrl, "URLs with credentials are refused");
   t.host = std::string(parsed->host_address());
   if (t.host.empty()) throw FetchError(FetchError::Kind::kBadUrl, "URL has no host");
   t.port = parsed->has_port() ? parsed->port_number() : (t.scheme == "https" ? 443 : 80);
@@ -82,14 +88,12 @@ std::string HttpResponse::header(const std::string& name) const {
 std::string HttpResponse::media_type() const {
   std::string type = header("content-type");
   type = type.substr(0, type.find(';'));
-  std::string out;
-  for (char ch : type)
-    if (!std::isspace(static_cast<unsigned char>(ch)))
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
+  return ascii_lower_compact(type);
 }
 
-HttpClient::HttpClient(OutboundPolicy policy) : policy_(std::move(policy)) { ensure_curl_global(); }
+HttpClient::HttpClient(OutboundPolicy policy) : policy_(std::move(policy)) {
+  ensure_curl_global();
+}
 
 bool HttpClient::address_allowed(const IpAddress& address) const {
   if (!is_non_public(address)) return true;
@@ -120,9 +124,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& s
     for (auto* ai = found; ai; ai = ai->ai_next) {
       char text[INET6_ADDRSTRLEN] = {};
       if (ai->ai_family == AF_INET)
-        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(ai->ai_addr)->sin_addr, text, sizeof text);
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(ai->ai_addr)->sin_addr, text,
+                  sizeof text);
       else if (ai->ai_family == AF_INET6)
-        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(ai->ai_addr)->sin6_addr, text, sizeof text);
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(ai->ai_addr)->sin6_addr, text,
+                  sizeof text);
       else
         continue;
       auto ip = parse_ip(text);
@@ -131,7 +137,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& s
                          target.host + " resolves to a private or loopback address");
       if (pinned.empty()) pinned = ip->v6 ? "[" + std::string(text) + "]" : std::string(text);
     }
-    if (pinned.empty()) throw FetchError(FetchError::Kind::kResolve, "no usable address for " + target.host);
+    if (pinned.empty())
+      throw FetchError(FetchError::Kind::kResolve, "no usable address for " + target.host);
 
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -145,9 +152,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& s
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(
         curl_slist_append(nullptr, resolve_entry.c_str()), curl_slist_free_all);
     curl_slist* header_list = nullptr;
-    for (const auto& [k, v] : headers) header_list = curl_slist_append(header_list, (k + ": " + v).c_str());
+    for (const auto& [k, v] : headers)
+      header_list = curl_slist_append(header_list, (k + ": " + v).c_str());
     header_list = curl_slist_append(header_list, "Expect:");
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(header_list, curl_slist_free_all);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(header_list,
+                                                                             curl_slist_free_all);
 
     CURL* h = curl.get();
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -164,8 +173,10 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& s
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<int64_t>(remaining.count(), 5000)));
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<int64_t>(remaining.count(), 5000)));
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options.max_response_bytes));
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
@@ -175,10 +186,12 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& s
 
     CURLcode rc = curl_easy_perform(h);
     if (collector.overflow || rc == CURLE_FILESIZE_EXCEEDED)
-      throw FetchError(FetchError::Kind::kTooLarge, "response larger than " +
-                                                        std::to_string(options.max_response_bytes) + " bytes");
+      throw FetchError(
+          FetchError::Kind::kTooLarge,
+          "response larger than " + std::to_string(options.max_response_bytes) + " bytes");
     if (rc == CURLE_OPERATION_TIMEDOUT) throw FetchError(FetchError::Kind::kTimeout, "timed out");
-    if (rc == CURLE_COULDNT_CONNECT) throw FetchError(FetchError::Kind::kConnect, "connection refused");
+    if (rc == CURLE_COULDNT_CONNECT)
+      throw FetchError(FetchError::Kind::kConnect, "connection refused");
     if (rc != CURLE_OK) throw FetchError(FetchError::Kind::kNetwork, curl_easy_strerror(rc));
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     response.final_url = url;

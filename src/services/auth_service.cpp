@@ -9,6 +9,8 @@
 #include "crypto/jwt.h"
 #include "crypto/password.h"
 #include "util/error.h"
+#include "util/identifiers.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace artdag::services {
@@ -20,16 +22,16 @@ constexpr std::size_t kMaxEmail = 254;
 
 void check_password(std::string_view password) {
   if (password.size() < kMinPassword)
-    throw ApiError::unprocessable("Password must be at least 8 characters");
+    throw ApiError::unprocessable("Password must be at least 8 characters").with_field("password");
   if (password.size() > kMaxPassword)
-    throw ApiError::unprocessable("Password must be at most 256 characters");
+    throw ApiError::unprocessable("Password must be at most 256 characters").with_field("password");
 }
 
 std::string check_email(std::string_view email) {
   if (email.empty()) return "";
   static const std::regex email_re(R"(^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$)");
   if (email.size() > kMaxEmail || !std::regex_match(email.begin(), email.end(), email_re))
-    throw ApiError::unprocessable("Email address is not valid");
+    throw ApiError::unprocessable("Email address is not valid").with_field("email");
   return std::string(email);
 }
 }  // namespace
@@ -45,20 +47,19 @@ AuthService::AuthService(store::Store& store, crypto::KeyStore& keys, std::strin
                             std::chrono::seconds(limits.failed_login_window_seconds)) {}
 
 std::string AuthService::normalize_username(std::string_view username) {
-  std::string name(username);
-  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const std::regex username_re("^[a-z0-9_]{1,30}$");
-  if (!std::regex_match(name, username_re))
-    throw ApiError::unprocessable("Username must be 1-30 characters of a-z, 0-9 and underscore");
+  std::string name = ascii_lower(username);
+  if (!is_valid_username(name))
+    throw ApiError::unprocessable(std::string(kUsernameRule)).with_field("username");
   return name;
 }
 
 void AuthService::limit_client(std::string_view client) {
   if (client.empty()) return;
   if (auto wait = attempts_per_client_.acquire(client_key(client)))
-    throw RateLimited("Too many login or registration attempts from this address; try again in " +
-                          std::to_string(wait->count()) + " seconds",
-                      *wait);
+    throw ApiError::too_many_requests(
+        "Too many login or registration attempts from this address; try again in " +
+            std::to_string(wait->count()) + " seconds",
+        *wait);
 }
 
 store::User AuthService::create_user(std::string_view username, std::string_view password,
@@ -68,7 +69,7 @@ store::User AuthService::create_user(std::string_view username, std::string_view
   std::string mail = check_email(email);
   store::NewUser user{name, mail, crypto::hash_password(password), iso8601_utc(unix_now())};
   auto created = store_.create_user(user);
-  if (!created) throw ApiError::conflict("Username already registered");
+  if (!created) throw ApiError::conflict("Username already registered").with_field("username");
   try {
     keys_.ensure(name);
   } catch (const std::exception& e) {
@@ -89,15 +90,14 @@ IssuedToken AuthService::login(std::string_view username, std::string_view passw
   const auto fail = [] { return ApiError::unauthorized("Incorrect username or password"); };
   limit_client(client);
   if (username.empty() || username.size() > 64 || password.size() > kMaxPassword) throw fail();
-  std::string name(username);
-  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string name = ascii_lower(username);
   // Every attempt takes a token before the password is checked (so concurrent guesses
   // cannot overrun the limit) and a success gives them all back. Unknown names are
   // limited like real ones, so the 429 says nothing about which accounts exist.
   if (auto wait = failures_per_account_.acquire(name))
-    throw RateLimited("Too many failed logins for this account; try again in " +
-                          std::to_string(wait->count()) + " seconds",
-                      *wait);
+    throw ApiError::too_many_requests("Too many failed logins for this account; try again in " +
+                                          std::to_string(wait->count()) + " seconds",
+                                      *wait);
   auto user = store_.find_user(name);
   if (!user) {
     // Made on first need, not at start: one Argon2id hash is ~150 ms and ~19 MiB.
@@ -139,6 +139,20 @@ void AuthService::set_password(std::string_view username, std::string_view passw
   check_password(password);
   if (!store_.set_password_hash(name, crypto::hash_password(password)))
     throw ApiError::not_found("No such user: " + name);
+}
+
+void AuthService::ensure_instance_user(const std::string& username) {
+  if (!store_.find_user(username)) {
+    store::NewUser user{username, "", crypto::hash_password(crypto::random_token_hex(32)),
+                        iso8601_utc(unix_now())};
+    if (store_.create_user(user)) spdlog::info("created instance user '{}'", username);
+  }
+  if (!keys_.exists(username)) spdlog::info("generating RSA-2048 keys for '{}'", username);
+  keys_.ensure(username);
+}
+
+std::vector<store::User> AuthService::list_users(int limit, int offset) {
+  return store_.list_users(limit, offset);
 }
 
 }  // namespace artdag::services

@@ -33,12 +33,13 @@ class AuthService {
 
   // Validates, hashes the password, stores the user and gives them a key pair.
   // Throws ApiError: 422 invalid username/password/email, 409 name taken (any case);
-  // RateLimited (429) when `client` (the peer address; empty: not limited) made too many
-  // login/registration attempts.
+  // ApiError 429 (with Retry-After) when `client` (the peer address; empty: not limited) made too
+  // many login/registration attempts.
   IssuedToken register_user(std::string_view username, std::string_view password,
                             std::string_view email, std::string_view client = {});
   // Throws ApiError 401 with the same answer for unknown users and wrong passwords;
-  // RateLimited (429) after too many attempts from `client` or failures on the account.
+  // ApiError 429 (with Retry-After) after too many attempts from `client` or failures on the
+  // account.
   IssuedToken login(std::string_view username, std::string_view password,
                     std::string_view client = {});
   // Checks signature, alg, expiry and revocation; throws ApiError 401 otherwise.
@@ -49,6 +50,11 @@ class AuthService {
   store::User create_user(std::string_view username, std::string_view password,
                           std::string_view email);
   void set_password(std::string_view username, std::string_view password);
+  // The instance actor exists from the first start: a user row with an unusable random
+  // password (the operator sets one with `set-password`) and a key pair.
+  void ensure_instance_user(const std::string& username);
+  // Users, oldest first, for the operator's lists.
+  std::vector<store::User> list_users(int limit, int offset);
 
   // Lower-cases and checks ^[a-z0-9_]{1,30}$; throws ApiError 422.
   static std::string normalize_username(std::string_view username);

@@ -7,25 +7,12 @@
 
 #include "services/l1_service.h"
 #include "util/error.h"
+#include "util/identifiers.h"
+#include "util/text.h"
 
 namespace artdag::services {
 
 namespace {
-
-const std::vector<std::string> kAssetTypes = {"image",  "video",          "audio",   "effect",
-                                              "recipe", "infrastructure", "document"};
-
-bool is_sha3_hex(const std::string& s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A value from L1 fit to quote in an error detail: bounded, printable ASCII
 // only.
@@ -65,8 +52,8 @@ void L1Service::validate_run_id(std::string_view run_id) {
 std::optional<std::string> L1Service::asset_type_for(const Json& output_type) {
   if (output_type.is_null()) return "video";
   if (!output_type.is_string()) return std::nullopt;
-  const std::string type = lower(output_type.get_ref<const std::string&>());
-  if (std::find(kAssetTypes.begin(), kAssetTypes.end(), type) != kAssetTypes.end()) return type;
+  const std::string type = ascii_lower(output_type.get_ref<const std::string&>());
+  if (is_asset_type(type)) return type;
   static const std::regex mime_re(R"(^(image|video|audio)/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$)");
   std::smatch m;
   if (type.size() <= 128 && std::regex_match(type, m, mime_re)) return m[1].str();
@@ -91,8 +78,8 @@ L1Run L1Service::parse_run(const Json& run, std::string_view requested_run_id,
     throw ApiError::forbidden(
         "The L1 run does not name its owner; only your "
         "own runs can be recorded");
-  out.username = lower(user->get_ref<const std::string&>());
-  if (out.username != lower(expected_user))
+  out.username = ascii_lower(user->get_ref<const std::string&>());
+  if (out.username != ascii_lower(expected_user))
     throw ApiError::forbidden("The L1 run belongs to another user");
 
   auto status = run.find("status");

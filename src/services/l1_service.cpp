@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "services/outbound_policy.h"
 #include "util/error.h"
 #include "util/net.h"
 #include "util/time.h"
@@ -46,7 +47,7 @@ L1Service::L1Service(const Config& config, store::Store& store, RegistryService&
       registry_(registry),
       auth_(auth),
       uris_(uris),
-      client_(net::OutboundPolicy{config.allow_private_networks}) {
+      client_(outbound_policy(config)) {
   // The outbound rules apply to L1 servers too (DNS for a configured name can
   // change); say so at start-up for a literal address the rules will refuse.
   for (const auto& server : servers_) {

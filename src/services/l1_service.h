@@ -1,5 +1,5 @@
 #pragma once
-// L1 render servers (DESIGN.md "L1 integration"): recording a completed L1 run as an owned
+// L1 render servers (docs/protocol.md "L1 integration"): recording a completed L1 run as an owned
 // asset with its provenance, answering token checks from L1 servers (POST /auth/verify), and
 // the renderers users attach to.
 //
@@ -73,7 +73,7 @@ class L1Service {
   // POST /assets/record-run for `username`: checks the server (403) and the run id and name
   // (422) before any request leaves, refuses a run recorded already (409), fetches the run,
   // validates it (parse_run) and registers its output through RegistryService::register_asset
-  // with the provenance. Throws ApiError: 403 / 404 / 409 / 422 / 502 as DESIGN.md says.
+  // with the provenance. Throws ApiError: 403 / 404 / 409 / 422 / 502 as docs/protocol.md says.
   RegisteredAsset record_run(const std::string& username, std::string_view l1_server,
                              std::string_view run_id, std::string_view output_name);
 

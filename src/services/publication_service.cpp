@@ -1,6 +1,7 @@
 #include "services/publication_service.h"
 
 #include "util/error.h"
+#include "util/paging.h"
 
 namespace artdag::services {
 
@@ -54,20 +55,17 @@ Json PublicationService::outbox(const std::string& username, const std::string& 
   if (query->min_id) {
     // Newer than min_id: the `limit` closest to it, shown newest first.
     rows = store_.list_activities_after(user.username, *query->min_id, limit + 1);
-    page.has_newer = static_cast<int>(rows.size()) > limit;
-    if (page.has_newer) rows.resize(limit);
+    page.has_newer = trim_to_page(rows, limit);
     std::reverse(rows.begin(), rows.end());
     // min_id names an item seen before (or -1 for the oldest page): older items exist
     // unless we are at the start of the log.
     page.has_older = *query->min_id >= 0;
   } else {
     rows = store_.list_activities(user.username, query->max_id, limit + 1);
-    page.has_older = static_cast<int>(rows.size()) > limit;
-    if (page.has_older) rows.resize(limit);
+    page.has_older = trim_to_page(rows, limit);
     page.has_newer = query->max_id.has_value();
   }
-  for (const auto& row : rows)
-    page.items.push_back({row.index, Json::parse(row.json)});
+  for (const auto& row : rows) page.items.push_back({row.index, Json::parse(row.json)});
   return activitypub::ordered_collection_page(uris_, id, *query, page);
 }
 
@@ -90,8 +88,7 @@ Json actor_collection(const activitypub::Uris& uris, const std::string& id,
   const int limit = activitypub::kCollectionPageSize;
   auto rows = list(query->max_id, limit + 1);
   activitypub::CollectionPage page;
-  page.has_older = static_cast<int>(rows.size()) > limit;
-  if (page.has_older) rows.resize(limit);
+  page.has_older = trim_to_page(rows, limit);
   page.has_newer = false;  // no prev link: it would be a min_id page
   for (const auto& row : rows) page.items.push_back({row.id, Json(item(row))});
   return activitypub::ordered_collection_page(uris, id, *query, page);
@@ -135,6 +132,23 @@ Json PublicationService::object(const std::string& content_hash) {
   auto asset = store_.find_asset_by_hash(content_hash);
   if (!asset) throw ApiError::not_found("Object not found");
   return activitypub::object_document(uris_, *asset);
+}
+
+std::optional<store::Activity> PublicationService::find_activity(int64_t index) {
+  return store_.find_activity(index);
+}
+
+std::vector<store::Activity> PublicationService::activities_of(const std::string& username,
+                                                               int limit) {
+  return store_.list_activities(username, std::nullopt, limit);
+}
+
+int64_t PublicationService::count_activities(const std::string& username) {
+  return store_.count_activities(username);
+}
+
+store::Stats PublicationService::stats() {
+  return store_.stats();
 }
 
 }  // namespace artdag::services

@@ -35,6 +35,13 @@ class PublicationService {
   // The activity at `index` exactly as stored and signed (wire JSON text); 404 when absent.
   std::string activity_wire(int64_t index);
   Json object(const std::string& content_hash);  // 404 when absent
+  // The stored row of an activity (pages show it), or nullopt.
+  std::optional<store::Activity> find_activity(int64_t index);
+  // An actor's activities, newest first, and how many there are.
+  std::vector<store::Activity> activities_of(const std::string& username, int limit);
+  int64_t count_activities(const std::string& username);
+  // The counts on the home page.
+  store::Stats stats();
 
  private:
   store::Store& store_;

@@ -14,17 +14,6 @@
 
 namespace artdag::services {
 
-// 429 with the seconds after which the client may try again (sent as Retry-After).
-class RateLimited : public ApiError {
- public:
-  RateLimited(std::string detail, std::chrono::seconds retry_after)
-      : ApiError(429, std::move(detail)), retry_after_(retry_after) {}
-  std::chrono::seconds retry_after() const { return retry_after_; }
-
- private:
-  std::chrono::seconds retry_after_;
-};
-
 class RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;

@@ -3,6 +3,7 @@
 #include "activitypub/documents.h"
 #include "activitypub/ld_signature.h"
 #include "util/error.h"
+#include "util/paging.h"
 #include "util/time.h"
 
 namespace artdag::services {
@@ -47,16 +48,18 @@ RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
   auto result = store_.create_asset_with_activity(request, "Create", [&](int64_t index) {
     store::Asset at_index = a;
     at_index.activity_index = index;
-    signed_activity = activitypub::sign_activity(activitypub::create_activity(uris_, at_index, index),
-                                                 key, key_id, a.created_at);
+    signed_activity = activitypub::sign_activity(
+        activitypub::create_activity(uris_, at_index, index), key, key_id, a.created_at);
     return to_wire(signed_activity);
   });
   if (auto* conflict = std::get_if<store::CreateConflict>(&result)) {
     switch (*conflict) {
       case store::CreateConflict::kNameTaken:
-        throw ApiError::conflict("An asset named '" + r.name + "' already exists");
+        throw ApiError::conflict("An asset named '" + r.name + "' already exists")
+            .with_field("name");
       case store::CreateConflict::kHashOwned:
-        throw ApiError::conflict("Content hash " + r.content_hash + " is already owned");
+        throw ApiError::conflict("Content hash " + r.content_hash + " is already owned")
+            .with_field("content_hash");
       case store::CreateConflict::kRunRecorded:
         throw ApiError::conflict("Run " + r.run_id + " was already recorded");
     }
@@ -78,15 +81,12 @@ std::optional<store::Asset> RegistryService::find_by_hash(const std::string& con
 
 AssetListing RegistryService::list_assets(store::AssetQuery query) {
   if (query.limit < 1 || query.limit > kMaxPageSize)
-    throw ApiError::unprocessable("limit must be between 1 and 100");
+    throw ApiError::unprocessable("limit must be an integer between 1 and 100").with_field("limit");
   int wanted = query.limit;
-  query.limit = wanted + 1;  // one extra row tells whether another page exists
+  query.limit = wanted + 1;
   AssetListing listing;
   listing.assets = store_.list_assets(query);
-  if (static_cast<int>(listing.assets.size()) > wanted) {
-    listing.assets.resize(wanted);
-    listing.next_cursor = listing.assets.back().id;
-  }
+  if (trim_to_page(listing.assets, wanted)) listing.next_cursor = listing.assets.back().id;
   return listing;
 }
 
@@ -104,7 +104,8 @@ Json RegistryService::asset_json(const store::Asset& a) const {
          {"like_count", a.like_count},
          {"announce_count", a.announce_count}};
   j["ipfs_cid"] = a.ipfs_cid.empty() ? Json(nullptr) : Json(a.ipfs_cid);
-  j["metadata"] = a.metadata_json.empty() ? Json::object() : Json::parse(a.metadata_json, nullptr, false);
+  j["metadata"] =
+      a.metadata_json.empty() ? Json::object() : Json::parse(a.metadata_json, nullptr, false);
   if (j["metadata"].is_discarded()) j["metadata"] = Json::object();
   if (a.activity_index >= 0) {
     j["activity_index"] = a.activity_index;

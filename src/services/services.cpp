@@ -1,16 +1,31 @@
 #include "services/services.h"
 
+#include "services/outbound_policy.h"
+
 namespace artdag::services {
 
 Services::Services(Config cfg, std::unique_ptr<store::Store> st)
-    : config(std::move(cfg)),
-      store(std::move(st)),
+    : store_(std::move(st)),
+      config(std::move(cfg)),
       keys(config.keys_dir()),
       uris(config.base_url, config.domain),
-      auth(*store, keys, config.jwt_secret, config.limits),
-      registry(*store, keys, uris, &delivery),
-      publication(*store, keys, uris),
-      l1(config, *store, registry, auth, uris),
-      federation(config, *store, keys, uris, delivery) {}
+      auth(*store_, keys, config.jwt_secret, config.limits),
+      registry(*store_, keys, uris, &delivery),
+      publication(*store_, keys, uris),
+      l1(config, *store_, registry, auth, uris),
+      federation(config, *store_, keys, uris, delivery) {}
+
+Health Services::health() {
+  Health health;
+  health.database_reachable = store_->ping();
+  health.backend = store_->backend();
+  return health;
+}
+
+std::unique_ptr<federation::DeliveryWorker> Services::make_delivery_worker(
+    federation::DeliveryOptions options) {
+  return std::make_unique<federation::DeliveryWorker>(*store_, keys, uris, delivery,
+                                                      outbound_policy(config), std::move(options));
+}
 
 }  // namespace artdag::services

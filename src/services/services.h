@@ -1,11 +1,14 @@
 #pragma once
-// Everything a request handler may call, built once at start-up by the serve command.
+// Everything a request handler may call, built once at start-up by the serve command. The
+// store is not among them: handlers and pages ask a service, and only services hold SQL's
+// door key.
 #include <memory>
 
 #include "activitypub/uris.h"
 #include "config/config.h"
 #include "crypto/key_store.h"
 #include "services/auth_service.h"
+#include "services/federation/delivery.h"
 #include "services/federation/delivery_notifier.h"
 #include "services/federation/federation_service.h"
 #include "services/l1_service.h"
@@ -15,11 +18,25 @@
 
 namespace artdag::services {
 
-struct Services {
+struct Health {
+  bool database_reachable = false;
+  std::string backend;  // "sqlite" or "postgresql"
+};
+
+class Services {
+ public:
   Services(Config config, std::unique_ptr<store::Store> store);
 
+  Health health();
+  // The outgoing delivery worker of `serve`, draining this store's queue with its options.
+  std::unique_ptr<federation::DeliveryWorker> make_delivery_worker(
+      federation::DeliveryOptions options);
+
+ private:
+  std::unique_ptr<store::Store> store_;  // first: every service below refers to it
+
+ public:
   Config config;
-  std::unique_ptr<store::Store> store;
   crypto::KeyStore keys;
   activitypub::Uris uris;
   // Poke after queueing outgoing activities (append_activity, enqueue_delivery) so the

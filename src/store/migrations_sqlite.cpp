@@ -185,6 +185,39 @@ constexpr std::string_view kV3 = R"SQL(
 CREATE INDEX reactions_content_hash_type_idx ON reactions (content_hash, type);
 )SQL";
 
+// The claim log as a transparency log (docs/protocol.md "The claim log"). New activities are
+// signed with a UUID id before they are sequenced; activity_id finds them by it (NULL for the
+// activities stored before, whose id is their index URL). log_leaves and log_tiles hold the
+// Merkle tree as the integrator built it; log_checkpoints every checkpoint it published;
+// log_state the latest size and the integrator's lease.
+constexpr std::string_view kV4 = R"SQL(
+ALTER TABLE activities ADD COLUMN activity_id TEXT;
+CREATE UNIQUE INDEX activities_activity_id_key ON activities (activity_id);
+CREATE TABLE log_leaves (
+  idx INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE TABLE log_tiles (
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (level, idx)
+) STRICT;
+CREATE TABLE log_checkpoints (
+  size INTEGER PRIMARY KEY,
+  root TEXT NOT NULL,
+  note TEXT NOT NULL,
+  published_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE log_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  size INTEGER NOT NULL,
+  lease_owner TEXT NOT NULL,
+  lease_until INTEGER NOT NULL
+) STRICT;
+INSERT INTO log_state (id, size, lease_owner, lease_until) VALUES (1, 0, '', 0);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& sqlite_migrations() {
@@ -192,6 +225,7 @@ const std::vector<Migration>& sqlite_migrations() {
       {1, "initial schema", kV1},
       {2, "federation", kV2},
       {3, "reaction count index", kV3},
+      {4, "claim log", kV4},
   };
   return kMigrations;
 }

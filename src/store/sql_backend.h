@@ -99,17 +99,10 @@ class Conn {
   }
 };
 
-// A statement violated a unique constraint. `key` names it: the constraint name on
-// PostgreSQL ("assets_name_key"), the column list on SQLite ("assets.name").
-class UniqueViolation : public StoreUnavailable {
- public:
-  explicit UniqueViolation(std::string key)
-      : StoreUnavailable("unique constraint violated: " + key), key_(std::move(key)) {}
-  const std::string& key() const { return key_; }
-
- private:
-  std::string key_;
-};
+// A statement that violates a unique constraint throws artdag::UniqueViolation (util/error.h):
+// `key` names it: the constraint name on PostgreSQL ("assets_name_key"), the column list on
+// SQLite ("assets.name").
+using artdag::UniqueViolation;
 
 // The connection broke (server gone, network down). The statement may or may not have run.
 class ConnectionLost : public StoreUnavailable {

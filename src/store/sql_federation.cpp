@@ -147,14 +147,16 @@ Following read_following(const Row& r) {
   return {r.int64(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5)};
 }
 DeliveryJob read_job(const Row& r) {
-  return {r.int64(0), r.str(1), r.str(2), r.str(3), static_cast<int>(r.int64(4)), r.int64(5),
-          r.str(6)};
+  return {r.int64(0), r.str(1), r.str(2), r.str(3), static_cast<int>(r.int64(4)),
+          r.int64(5), r.str(6)};
 }
 RemoteClaim read_claim(const Row& r) {
   return {r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5)};
 }
 
-int page(int limit) { return std::clamp(limit, 0, kMaxPage); }
+int page(int limit) {
+  return std::clamp(limit, 0, kMaxPage);
+}
 
 template <class T, class F>
 std::optional<T> read_one(Backend& db, std::string_view sql, std::initializer_list<Param> params,
@@ -167,11 +169,15 @@ std::optional<T> read_one(Backend& db, std::string_view sql, std::initializer_li
   return out;
 }
 
-bool is_pg(Backend& db) { return db.name() == "postgresql"; }
+bool is_pg(Backend& db) {
+  return db.name() == "postgresql";
+}
 
 }  // namespace
 
-void insert_fanout(Conn& c, int64_t index, int64_t now) { c.exec(kInsertFanout, {index, now}); }
+void insert_fanout(Conn& c, int64_t index, int64_t now) {
+  c.exec(kInsertFanout, {index, now});
+}
 
 void upsert_remote_actor(Backend& db, const RemoteActor& a) {
   db.write([&](Conn& c) {
@@ -208,7 +214,8 @@ bool add_follower(Backend& db, const Follower& f) {
   bool added = false;
   const std::string created = f.created_at.empty() ? iso8601_utc(unix_now()) : f.created_at;
   db.write([&](Conn& c) {
-    added = c.exec(kInsertFollower, {f.username, f.actor_url, f.inbox, f.shared_inbox, created}) > 0;
+    added =
+        c.exec(kInsertFollower, {f.username, f.actor_url, f.inbox, f.shared_inbox, created}) > 0;
     if (!added) c.exec(kRefreshFollower, {f.username, f.actor_url, f.inbox, f.shared_inbox});
   });
   return added;
@@ -330,7 +337,8 @@ bool remove_reaction(Backend& db, const std::string& activity_id, const std::str
 
 bool record_remote_claim(Backend& db, const RemoteClaim& claim) {
   int64_t n = 0;
-  const std::string received = claim.received_at.empty() ? iso8601_utc(unix_now()) : claim.received_at;
+  const std::string received =
+      claim.received_at.empty() ? iso8601_utc(unix_now()) : claim.received_at;
   db.write([&](Conn& c) {
     n = c.exec(kInsertClaim, {claim.activity_id, claim.actor_url, claim.object_id,
                               claim.content_hash, claim.json, received});
@@ -371,7 +379,9 @@ int64_t expand_fanouts(Backend& db, int64_t now, int max_activities) {
 int64_t enqueue_delivery(Backend& db, const std::string& sender, const std::string& inbox_url,
                          const std::string& payload, int64_t now) {
   int64_t id = 0;
-  db.write([&](Conn& c) { id = c.query_int(kEnqueue, {sender, inbox_url, payload, now}).value_or(0); });
+  db.write([&](Conn& c) {
+    id = c.query_int(kEnqueue, {sender, inbox_url, payload, now}).value_or(0);
+  });
   return id;
 }
 
@@ -381,7 +391,8 @@ std::vector<DeliveryJob> claim_deliveries(Backend& db, const std::string& worker
   const bool pg = is_pg(db);
   db.write([&](Conn& c) {
     out.clear();
-    c.exec(pg ? kClaimPg : kClaimSqlite, {worker, lease_until, now, static_cast<int64_t>(page(limit))},
+    c.exec(pg ? kClaimPg : kClaimSqlite,
+           {worker, lease_until, now, static_cast<int64_t>(page(limit))},
            [&](const Row& r) { out.push_back(read_job(r)); });
   });
   return out;
@@ -391,7 +402,8 @@ void complete_delivery(Backend& db, int64_t job_id) {
   db.write([&](Conn& c) { c.exec(kCompleteJob, {job_id}); });
 }
 
-void retry_delivery(Backend& db, int64_t job_id, int64_t next_attempt_at, const std::string& error) {
+void retry_delivery(Backend& db, int64_t job_id, int64_t next_attempt_at,
+                    const std::string& error) {
   db.write([&](Conn& c) { c.exec(kRetryJob, {job_id, next_attempt_at, error}); });
 }
 
@@ -399,8 +411,8 @@ void drop_delivery(Backend& db, int64_t job_id, const std::string& error) {
   db.write([&](Conn& c) { c.exec(kDropJob, {job_id, error}); });
 }
 
-Store::DeliveryCounts delivery_counts(Backend& db) {
-  Store::DeliveryCounts counts;
+DeliveryStore::DeliveryCounts delivery_counts(Backend& db) {
+  DeliveryStore::DeliveryCounts counts;
   db.read([&](Conn& c) {
     c.exec(kDeliveryCounts, {}, [&](const Row& r) {
       counts.pending = r.int64(0);

@@ -4,8 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "store/delivery_store.h"
+#include "store/federation_store.h"
 #include "store/sql_backend.h"
-#include "store/store.h"
+#include "util/text.h"
 
 namespace artdag::store::sql::federation {
 
@@ -49,7 +51,101 @@ std::vector<DeliveryJob> claim_deliveries(Backend& db, const std::string& worker
 void complete_delivery(Backend& db, int64_t job_id);
 void retry_delivery(Backend& db, int64_t job_id, int64_t next_attempt_at, const std::string& error);
 void drop_delivery(Backend& db, int64_t job_id, const std::string& error);
-Store::DeliveryCounts delivery_counts(Backend& db);
+DeliveryStore::DeliveryCounts delivery_counts(Backend& db);
 std::vector<DeliveryJob> list_deliveries(Backend& db, const std::string& state, int limit);
+
+// The two areas as one implementation over a backend; SqlStore inherits it (the areas are
+// virtual bases of Store, so these methods are its overriders).
+class SqlFederationAreas : public virtual FederationStore, public virtual DeliveryStore {
+ public:
+  explicit SqlFederationAreas(Backend& db) : db_(db) {}
+
+  void upsert_remote_actor(const RemoteActor& a) override {
+    federation::upsert_remote_actor(db_, a);
+  }
+  std::optional<RemoteActor> find_remote_actor(const std::string& url) override {
+    return federation::find_remote_actor(db_, url);
+  }
+  std::optional<RemoteActor> find_remote_actor_by_key_id(const std::string& key_id) override {
+    return federation::find_remote_actor_by_key_id(db_, key_id);
+  }
+  bool delete_remote_actor(const std::string& url) override {
+    return federation::delete_remote_actor(db_, url);
+  }
+  bool add_follower(const Follower& f) override { return federation::add_follower(db_, f); }
+  bool remove_follower(const std::string& username, const std::string& actor_url) override {
+    return federation::remove_follower(db_, ascii_lower(username), actor_url);
+  }
+  std::vector<Follower> list_followers(const std::string& username,
+                                       std::optional<int64_t> before_id, int limit) override {
+    return federation::list_followers(db_, ascii_lower(username), before_id, limit);
+  }
+  int64_t count_followers(const std::string& username) override {
+    return federation::count_followers(db_, ascii_lower(username));
+  }
+  bool add_following(const Following& f) override { return federation::add_following(db_, f); }
+  bool set_following_state(const std::string& username, const std::string& target,
+                           const std::string& state) override {
+    return federation::set_following_state(db_, ascii_lower(username), target, state);
+  }
+  std::optional<Following> find_following(const std::string& username,
+                                          const std::string& target) override {
+    return federation::find_following(db_, ascii_lower(username), target);
+  }
+  bool remove_following(const std::string& username, const std::string& target) override {
+    return federation::remove_following(db_, ascii_lower(username), target);
+  }
+  std::vector<Following> list_following(const std::string& username,
+                                        std::optional<int64_t> before_id, int limit) override {
+    return federation::list_following(db_, ascii_lower(username), before_id, limit);
+  }
+  int64_t count_following(const std::string& username) override {
+    return federation::count_following(db_, ascii_lower(username));
+  }
+  std::vector<std::string> local_followers_of(const std::string& target) override {
+    return federation::local_followers_of(db_, target);
+  }
+  bool mark_activity_seen(const std::string& activity_id, int64_t now) override {
+    return federation::mark_activity_seen(db_, activity_id, now);
+  }
+  bool record_reaction(const std::string& type, const std::string& activity_id,
+                       const std::string& actor_url, const std::string& content_hash) override {
+    return federation::record_reaction(db_, type, activity_id, actor_url, content_hash);
+  }
+  bool remove_reaction(const std::string& activity_id, const std::string& actor_url) override {
+    return federation::remove_reaction(db_, activity_id, actor_url);
+  }
+  bool record_remote_claim(const RemoteClaim& claim) override {
+    return federation::record_remote_claim(db_, claim);
+  }
+  std::vector<RemoteClaim> list_remote_claims(const std::string& actor_url, int limit) override {
+    return federation::list_remote_claims(db_, actor_url, limit);
+  }
+  int64_t expand_fanouts(int64_t now, int max_activities) override {
+    return federation::expand_fanouts(db_, now, max_activities);
+  }
+  int64_t enqueue_delivery(const std::string& sender, const std::string& inbox_url,
+                           const std::string& payload, int64_t now) override {
+    return federation::enqueue_delivery(db_, sender, inbox_url, payload, now);
+  }
+  std::vector<DeliveryJob> claim_deliveries(const std::string& worker, int64_t now,
+                                            int64_t lease_until, int limit) override {
+    return federation::claim_deliveries(db_, worker, now, lease_until, limit);
+  }
+  void complete_delivery(int64_t job_id) override { federation::complete_delivery(db_, job_id); }
+  void retry_delivery(int64_t job_id, int64_t next_attempt_at, const std::string& error) override {
+    federation::retry_delivery(db_, job_id, next_attempt_at, error);
+  }
+  void drop_delivery(int64_t job_id, const std::string& error) override {
+    federation::drop_delivery(db_, job_id, error);
+  }
+  DeliveryCounts delivery_counts() override { return federation::delivery_counts(db_); }
+  std::vector<DeliveryJob> list_deliveries(const std::string& state, int limit) override {
+    return federation::list_deliveries(db_, state, limit);
+  }
+
+ private:
+  Backend& db_;
+};
 
 }  // namespace artdag::store::sql::federation

@@ -11,6 +11,7 @@
 #include "store/sql_federation.h"
 #include "store/store.h"
 #include "util/json.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace artdag::store {
@@ -159,12 +160,6 @@ constexpr int kMaxPage = 1000;
 
 // ---- rows -------------------------------------------------------------------------------
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 User read_user(const Row& r) {
   User u;
   u.id = r.int64(0);
@@ -252,9 +247,11 @@ Activity append_in(Conn& c, const std::string& type, const std::string& actor,
 
 // ---- the store ----------------------------------------------------------------------------
 
-class SqlStore final : public Store {
+// The federation and delivery areas come from sql::federation::SqlFederationAreas.
+class SqlStore final : public Store, private sql::federation::SqlFederationAreas {
  public:
-  explicit SqlStore(std::unique_ptr<Backend> backend) : db_(std::move(backend)) {}
+  explicit SqlStore(std::unique_ptr<Backend> backend)
+      : SqlFederationAreas(*backend), db_(std::move(backend)) {}
 
   std::string backend() const override { return db_->name(); }
   bool ping() override { return db_->ping(); }
@@ -278,7 +275,7 @@ class SqlStore final : public Store {
 
   std::optional<User> create_user(const NewUser& in) override {
     User u;
-    u.username = lower(in.username);
+    u.username = ascii_lower(in.username);
     u.email = in.email;
     u.password_hash = in.password_hash;
     u.created_at = in.created_at.empty() ? iso8601_utc(unix_now()) : in.created_at;
@@ -292,7 +289,7 @@ class SqlStore final : public Store {
   }
 
   std::optional<User> find_user(const std::string& username) override {
-    const std::string name = lower(username);
+    const std::string name = ascii_lower(username);
     std::optional<User> out;
     db_->read([&](Conn& c) {
       out.reset();
@@ -302,7 +299,7 @@ class SqlStore final : public Store {
   }
 
   bool set_password_hash(const std::string& username, const std::string& hash) override {
-    const std::string name = lower(username);
+    const std::string name = ascii_lower(username);
     int64_t changed = 0;
     db_->write([&](Conn& c) { changed = c.exec(kSetPassword, {hash, name}); });
     return changed > 0;
@@ -342,7 +339,7 @@ class SqlStore final : public Store {
   CreateAssetResult create_asset_with_activity(const NewAsset& in, const std::string& activity_type,
                                                const ActivityBuilder& build) override {
     Asset a = in.asset;
-    a.owner = lower(a.owner);
+    a.owner = ascii_lower(a.owner);
     if (a.created_at.empty()) a.created_at = iso8601_utc(unix_now());
     if (a.metadata_json.empty()) a.metadata_json = "{}";
     a.like_count = 0;
@@ -394,7 +391,7 @@ class SqlStore final : public Store {
   std::vector<Asset> list_assets(const AssetQuery& q) override {
     std::vector<Asset> out;
     if (q.limit <= 0) return out;
-    const std::string owner = q.owner ? lower(*q.owner) : std::string();
+    const std::string owner = q.owner ? ascii_lower(*q.owner) : std::string();
     unsigned mask = 0;
     std::vector<Param> params;
     if (q.tag) {
@@ -507,7 +504,7 @@ class SqlStore final : public Store {
 
   bool attach_renderer(const std::string& username, const std::string& l1_server,
                        const std::string& attached_at) override {
-    const std::string name = lower(username);
+    const std::string name = ascii_lower(username);
     const std::string when = attached_at.empty() ? iso8601_utc(unix_now()) : attached_at;
     int64_t changed = 0;
     db_->write([&](Conn& c) { changed = c.exec(kAttachRenderer, {name, l1_server, when}); });
@@ -515,14 +512,14 @@ class SqlStore final : public Store {
   }
 
   bool detach_renderer(const std::string& username, const std::string& l1_server) override {
-    const std::string name = lower(username);
+    const std::string name = ascii_lower(username);
     int64_t changed = 0;
     db_->write([&](Conn& c) { changed = c.exec(kDetachRenderer, {name, l1_server}); });
     return changed > 0;
   }
 
   std::vector<RendererAttachment> list_renderers(const std::string& username) override {
-    const std::string name = lower(username);
+    const std::string name = ascii_lower(username);
     std::vector<RendererAttachment> out;
     db_->read([&](Conn& c) {
       out.clear();
@@ -531,92 +528,6 @@ class SqlStore final : public Store {
       });
     });
     return out;
-  }
-
-  // ---- federation (sql_federation.cpp) ----
-
-  void upsert_remote_actor(const RemoteActor& a) override {
-    federation::upsert_remote_actor(*db_, a);
-  }
-  std::optional<RemoteActor> find_remote_actor(const std::string& url) override {
-    return federation::find_remote_actor(*db_, url);
-  }
-  std::optional<RemoteActor> find_remote_actor_by_key_id(const std::string& key_id) override {
-    return federation::find_remote_actor_by_key_id(*db_, key_id);
-  }
-  bool delete_remote_actor(const std::string& url) override {
-    return federation::delete_remote_actor(*db_, url);
-  }
-  bool add_follower(const Follower& f) override { return federation::add_follower(*db_, f); }
-  bool remove_follower(const std::string& username, const std::string& actor_url) override {
-    return federation::remove_follower(*db_, lower(username), actor_url);
-  }
-  std::vector<Follower> list_followers(const std::string& username,
-                                       std::optional<int64_t> before_id, int limit) override {
-    return federation::list_followers(*db_, lower(username), before_id, limit);
-  }
-  int64_t count_followers(const std::string& username) override {
-    return federation::count_followers(*db_, lower(username));
-  }
-  bool add_following(const Following& f) override { return federation::add_following(*db_, f); }
-  bool set_following_state(const std::string& username, const std::string& target,
-                           const std::string& state) override {
-    return federation::set_following_state(*db_, lower(username), target, state);
-  }
-  std::optional<Following> find_following(const std::string& username,
-                                          const std::string& target) override {
-    return federation::find_following(*db_, lower(username), target);
-  }
-  bool remove_following(const std::string& username, const std::string& target) override {
-    return federation::remove_following(*db_, lower(username), target);
-  }
-  std::vector<Following> list_following(const std::string& username,
-                                        std::optional<int64_t> before_id, int limit) override {
-    return federation::list_following(*db_, lower(username), before_id, limit);
-  }
-  int64_t count_following(const std::string& username) override {
-    return federation::count_following(*db_, lower(username));
-  }
-  std::vector<std::string> local_followers_of(const std::string& target) override {
-    return federation::local_followers_of(*db_, target);
-  }
-  bool mark_activity_seen(const std::string& activity_id, int64_t now) override {
-    return federation::mark_activity_seen(*db_, activity_id, now);
-  }
-  bool record_reaction(const std::string& type, const std::string& activity_id,
-                       const std::string& actor_url, const std::string& content_hash) override {
-    return federation::record_reaction(*db_, type, activity_id, actor_url, content_hash);
-  }
-  bool remove_reaction(const std::string& activity_id, const std::string& actor_url) override {
-    return federation::remove_reaction(*db_, activity_id, actor_url);
-  }
-  bool record_remote_claim(const RemoteClaim& claim) override {
-    return federation::record_remote_claim(*db_, claim);
-  }
-  std::vector<RemoteClaim> list_remote_claims(const std::string& actor_url, int limit) override {
-    return federation::list_remote_claims(*db_, actor_url, limit);
-  }
-  int64_t expand_fanouts(int64_t now, int max_activities) override {
-    return federation::expand_fanouts(*db_, now, max_activities);
-  }
-  int64_t enqueue_delivery(const std::string& sender, const std::string& inbox_url,
-                           const std::string& payload, int64_t now) override {
-    return federation::enqueue_delivery(*db_, sender, inbox_url, payload, now);
-  }
-  std::vector<DeliveryJob> claim_deliveries(const std::string& worker, int64_t now,
-                                            int64_t lease_until, int limit) override {
-    return federation::claim_deliveries(*db_, worker, now, lease_until, limit);
-  }
-  void complete_delivery(int64_t job_id) override { federation::complete_delivery(*db_, job_id); }
-  void retry_delivery(int64_t job_id, int64_t next_attempt_at, const std::string& error) override {
-    federation::retry_delivery(*db_, job_id, next_attempt_at, error);
-  }
-  void drop_delivery(int64_t job_id, const std::string& error) override {
-    federation::drop_delivery(*db_, job_id, error);
-  }
-  DeliveryCounts delivery_counts() override { return federation::delivery_counts(*db_); }
-  std::vector<DeliveryJob> list_deliveries(const std::string& state, int limit) override {
-    return federation::list_deliveries(*db_, state, limit);
   }
 
  private:

@@ -1,5 +1,6 @@
 #pragma once
-// Text helpers shared by the layers that write markup (web pages, ActivityPub `content`).
+// Text helpers every layer shares. ASCII only on purpose: protocol tokens (header names,
+// schemes, hosts, usernames) are ASCII, and locale-dependent case mapping has no place in them.
 #include <string>
 #include <string_view>
 
@@ -7,5 +8,12 @@ namespace artdag {
 
 // Escapes & < > " ' for HTML/XML text and attribute values.
 std::string html_escape(std::string_view text);
+
+char ascii_lower(char c);
+std::string ascii_lower(std::string_view text);
+// Lower-cased with every ASCII white-space character removed ("Text/HTML; q=1" → "text/html;q=1").
+std::string ascii_lower_compact(std::string_view text);
+bool ascii_iequals(std::string_view a, std::string_view b);
+bool ascii_istarts_with(std::string_view text, std::string_view prefix);
 
 }  // namespace artdag

@@ -3,6 +3,8 @@
 #include <boost/url.hpp>
 #include <cctype>
 
+#include "util/text.h"
+
 namespace artdag {
 
 std::optional<std::string> normalize_server_url(std::string_view text) {
@@ -13,11 +15,11 @@ std::optional<std::string> normalize_server_url(std::string_view text) {
       !is_path_after_authority(url.encoded_path()))
     return std::nullopt;
   std::string scheme(url.scheme());
-  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  scheme = ascii_lower(scheme);
   if (scheme != "http" && scheme != "https") return std::nullopt;
   std::string host(url.encoded_host());
   if (host.empty()) return std::nullopt;
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  host = ascii_lower(host);
   std::string result = scheme + "://" + host;
   if (url.has_port()) {
     if (url.port().empty()) return std::nullopt;
@@ -49,7 +51,11 @@ std::string percent_encode(std::string_view s) {
 }
 }  // namespace
 
-std::string encode_path_segment(std::string_view segment) { return percent_encode(segment); }
-std::string encode_query_value(std::string_view value) { return percent_encode(value); }
+std::string encode_path_segment(std::string_view segment) {
+  return percent_encode(segment);
+}
+std::string encode_query_value(std::string_view value) {
+  return percent_encode(value);
+}
 
 }  // namespace artdag

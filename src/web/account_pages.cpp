@@ -80,13 +80,8 @@ http::Response do_register(http::Request& req, Page& page) {
     if (e.status() == 409) {
       errors["username"] = "This username is taken. Choose another one.";
     } else if (e.status() == 422) {
-      std::string_view detail = e.detail();
-      const char* name = detail.starts_with("Username")   ? "username"
-                         : detail.starts_with("Password") ? "password"
-                         : detail.starts_with("Email")    ? "email"
-                                                          : nullptr;
-      if (!name) return register_form(page, 422, values, errors, e.detail());
-      errors[name] = e.detail();
+      if (e.field().empty()) return register_form(page, 422, values, errors, e.detail());
+      errors[e.field()] = e.detail();
     } else {
       throw;
     }

@@ -2,6 +2,7 @@
 #include <charconv>
 
 #include "util/error.h"
+#include "util/paging.h"
 #include "web/html.h"
 #include "web/web_app.h"
 
@@ -10,22 +11,14 @@ namespace artdag::web {
 namespace {
 constexpr int kPageSize = 50;
 
-std::optional<int64_t> parse_index(const std::string& text) {
-  int64_t value = -1;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
 http::Response log(http::Request& req, Page& page) {
   std::optional<int64_t> before;
   if (auto cursor = req.query_param("cursor"); cursor && !cursor->empty()) {
-    before = parse_index(*cursor);
+    before = parse_whole_number(*cursor, 0);
     if (!before) throw ApiError::bad_request("That page link is not valid.");
   }
   auto rows = page.services().publication.log_page(before, kPageSize + 1);
-  bool more = static_cast<int>(rows.size()) > kPageSize;
-  if (more) rows.resize(kPageSize);
+  const bool more = trim_to_page(rows, kPageSize);
   Json activities = Json::array();
   for (const auto& row : rows) activities.push_back(activity_row_view(row));
   Json view{{"activities", std::move(activities)},
@@ -36,9 +29,9 @@ http::Response log(http::Request& req, Page& page) {
 }
 
 http::Response one(http::Request& req, Page& page) {
-  auto index = parse_index(req.param("index"));
-  auto& store = *page.services().store;
-  auto row = index ? store.find_activity(*index) : std::nullopt;
+  auto index = parse_whole_number(req.param("index"), 0);
+  auto& publication = page.services().publication;
+  auto row = index ? publication.find_activity(*index) : std::nullopt;
   if (!row) throw ApiError::not_found("There is no activity with this number.");
   Json view = activity_row_view(*row);
   Json doc = Json::parse(row->json, nullptr, false);
@@ -47,7 +40,7 @@ http::Response one(http::Request& req, Page& page) {
   view["signed"] = check.is_signed;
   view["valid"] = check.valid;
   view["reason"] = check.reason;
-  bool newer = store.find_activity(row->index + 1).has_value();
+  bool newer = publication.find_activity(row->index + 1).has_value();
   view["newer_href"] = newer ? "/activities/" + std::to_string(row->index + 1) : "";
   view["newer_index"] = row->index + 1;
   view["older_href"] = row->index > 0 ? "/activities/" + std::to_string(row->index - 1) : "";

@@ -3,9 +3,10 @@
 #include <charconv>
 
 #include "activitypub/documents.h"
-#include "http/request_helpers.h"
+#include "http/request_body.h"
 #include "services/registry_service.h"
 #include "util/error.h"
+#include "util/paging.h"
 #include "util/url.h"
 #include "web/html.h"
 #include "web/provenance_svg.h"
@@ -56,11 +57,8 @@ http::Response browse(http::Request& req, Page& page) {
   query.owner = filter(req, "owner");
   query.limit = kPageSize;
   if (auto cursor = filter(req, "cursor")) {
-    int64_t value = 0;
-    auto [ptr, ec] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), value);
-    if (ec != std::errc() || ptr != cursor->data() + cursor->size() || value <= 0)
-      throw ApiError::bad_request("That page link is not valid.");
-    query.before_id = value;
+    query.before_id = parse_whole_number(*cursor, 1);
+    if (!query.before_id) throw ApiError::bad_request("That page link is not valid.");
   }
   auto listing = page.services().registry.list_assets(query);
   Json assets = Json::array();
@@ -135,7 +133,7 @@ http::Response detail(Page& page, const store::Asset& asset) {
 
   Json claim = false;
   if (asset.activity_index >= 0) {
-    if (auto row = services.store->find_activity(asset.activity_index)) {
+    if (auto row = services.publication.find_activity(asset.activity_index)) {
       Json activity = Json::parse(row->json, nullptr, false);
       auto check = check_claim(services, activity, asset.owner);
       claim = {
@@ -152,18 +150,6 @@ http::Response detail(Page& page, const store::Asset& asset) {
                  {"claim", std::move(claim)},
                  {"provenance", provenance_view(page, asset)}};
   return page.render(200, "asset", asset.name, std::move(page_view), "assets");
-}
-
-// Which form field an error from the registry is about ("" for the form as a whole).
-std::string error_field(std::string_view detail) {
-  auto has = [detail](std::string_view s) { return detail.find(s) != std::string_view::npos; };
-  if (has("content_hash") || has("Content hash")) return "content_hash";
-  if (has("'name'") || has("Asset name") || has("asset named")) return "name";
-  if (has("asset_type")) return "asset_type";
-  if (has("tag")) return "tags";
-  if (has("description")) return "description";
-  if (has("ipfs_cid")) return "ipfs_cid";
-  return "";
 }
 
 http::Response publish_form(Page& page, int status, const Json& values, const Json& errors,
@@ -210,7 +196,7 @@ http::Response publish(http::Request&, Page& page) {
     return page.redirect(asset_href(registered.asset.name) + "?notice=registered");
   } catch (const ApiError& e) {
     if (e.status() != 422 && e.status() != 409) throw;
-    std::string name = error_field(e.detail());
+    const std::string& name = e.field();
     Json errors = Json::object();
     if (!name.empty()) errors[name] = e.detail();
     return publish_form(page, e.status(), values, errors, name.empty() ? e.detail() : "");

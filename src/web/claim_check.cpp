@@ -14,15 +14,9 @@ ClaimCheck check_claim(services::Services& services, const Json& activity,
   if (auto created = signature->find("created");
       created != signature->end() && created->is_string())
     check.created = created->get<std::string>();
-  auto creator = signature->find("creator");
-  if (creator == signature->end() || !creator->is_string() ||
-      creator->get<std::string>() != services.uris.key_id(owner)) {
-    check.reason = "the signature was not made with the owner's key";
-    return check;
-  }
   try {
     auto key = crypto::RsaKey::from_public_pem(services.publication.public_key_pem(owner));
-    auto verification = activitypub::verify_claim(activity, key);
+    auto verification = activitypub::verify_claim_by(activity, key, services.uris.key_id(owner));
     check.valid = verification.valid;
     check.reason = verification.reason;
   } catch (const crypto::CryptoError&) {

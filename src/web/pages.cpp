@@ -31,11 +31,11 @@ void add_static_files(http::Router& router) {
 
 void add_home_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
   router.add("GET", "/", page_route(app, [](http::Request&, Page& page) {
-               auto stats = page.services().store->stats();
+               auto stats = page.services().publication.stats();
                store::AssetQuery recent;
                recent.limit = 5;
                Json assets = Json::array();
-               for (const auto& asset : page.services().store->list_assets(recent))
+               for (const auto& asset : page.services().registry.list_assets(recent).assets)
                  assets.push_back(asset_summary_view(asset));
                Json view{{"stats",
                           {{"users", stats.users},
@@ -60,9 +60,9 @@ ErrorPage add_web_routes(http::Router& router, services::Services& services) {
   add_user_pages(router, app);
   add_account_pages(router, app);
   add_renderer_pages(router, app);
-  return [app](const http::Request& request, int status, std::string_view detail) {
+  return [app](const http::Request& request, const http::ErrorAnswer& answer) {
     Page page(*app, request);
-    return page.error(status, detail);
+    return page.error(answer);
   };
 }
 

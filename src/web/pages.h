@@ -6,6 +6,7 @@
 #include <functional>
 #include <string_view>
 
+#include "http/error_response.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "services/services.h"
@@ -13,8 +14,7 @@
 namespace artdag::web {
 
 // Renders an error for a browser: the HTML 404 page and its kin.
-using ErrorPage =
-    std::function<http::Response(const http::Request&, int status, std::string_view detail)>;
+using ErrorPage = std::function<http::Response(const http::Request&, const http::ErrorAnswer&)>;
 
 ErrorPage add_web_routes(http::Router& router, services::Services& services);
 

@@ -1,6 +1,7 @@
 // /users (list) and /users/{username} (profile): HTML variants of the JSON routes (the
 // profile URL is also the ActivityPub actor, served to every other client).
 #include "util/error.h"
+#include "util/paging.h"
 #include "web/html.h"
 #include "web/web_app.h"
 
@@ -24,9 +25,8 @@ http::Response list(http::Request& req, Page& page) {
     if (number < 0 || number > 100000) throw ApiError::bad_request("That page link is not valid.");
   }
   auto& services = page.services();
-  auto users = services.store->list_users(kUsersPerPage + 1, number * kUsersPerPage);
-  bool more = static_cast<int>(users.size()) > kUsersPerPage;
-  if (more) users.resize(kUsersPerPage);
+  auto users = services.auth.list_users(kUsersPerPage + 1, number * kUsersPerPage);
+  const bool more = trim_to_page(users, kUsersPerPage);
   Json rows = Json::array();
   for (const auto& u : users)
     rows.push_back({{"username", u.username},
@@ -53,8 +53,7 @@ http::Response profile(http::Request& req, Page& page) {
   for (const auto& asset : listing.assets) assets.push_back(asset_summary_view(asset));
 
   Json activities = Json::array();
-  for (const auto& row :
-       services.store->list_activities(user.username, std::nullopt, kProfileActivities))
+  for (const auto& row : services.publication.activities_of(user.username, kProfileActivities))
     activities.push_back(activity_row_view(row));
 
   Json view{{"username", user.username},
@@ -63,7 +62,7 @@ http::Response profile(http::Request& req, Page& page) {
             {"actor_id", services.uris.actor(user.username)},
             {"created_at", user.created_at},
             {"created_display", display_time(user.created_at)},
-            {"activity_count", services.store->count_activities(user.username)},
+            {"activity_count", services.publication.count_activities(user.username)},
             {"assets", std::move(assets)},
             {"has_assets", !listing.assets.empty()},
             {"more_href", listing.next_cursor ? "/assets?owner=" + user.username : ""},

@@ -7,6 +7,7 @@
 
 #include "crypto/hash.h"
 #include "util/error.h"
+#include "util/identifiers.h"
 #include "util/time.h"
 #include "util/url.h"
 #include "web/embedded.h"
@@ -184,6 +185,13 @@ http::Response Page::error(int status, std::string_view detail) {
   return render(status, "error", error_heading(status), std::move(view));
 }
 
+http::Response Page::error(const http::ErrorAnswer& answer) {
+  auto response = error(answer.status, answer.detail);
+  for (const auto& [name, value] : answer.headers)
+    if (name != "WWW-Authenticate") response.set_header(name, value);
+  return response;
+}
+
 http::Response Page::finish(http::Response response) {
   for (auto& cookie : set_cookies_) response.headers.emplace_back("Set-Cookie", cookie);
   set_cookies_.clear();
@@ -200,20 +208,8 @@ http::Handler page_route(std::shared_ptr<WebApp> app, PageHandler handler) {
       return handler(request, page);
     } catch (const RedirectTo& redirect) {
       return page.redirect(redirect.location());
-    } catch (const ApiError& e) {
-      auto res = page.error(e.status(), e.detail());
-      if (auto* limited = dynamic_cast<const services::RateLimited*>(&e))
-        res.set_header("Retry-After", std::to_string(limited->retry_after().count()));
-      return res;
-    } catch (const StoreUnavailable& e) {
-      spdlog::error("database unavailable during {} {}: {}", request.method, request.path,
-                    e.what());
-      auto res = page.error(503, "The database is unavailable. Try again in a moment.");
-      res.set_header("Retry-After", "5");
-      return res;
-    } catch (const std::exception& e) {
-      spdlog::error("unhandled error during {} {}: {}", request.method, request.path, e.what());
-      return page.error(500, "The server failed to answer this request.");
+    } catch (...) {
+      return page.error(http::error_answer(std::current_exception(), request));
     }
   };
 }
@@ -239,10 +235,9 @@ std::string safe_next(std::string_view next) {
 }
 
 Json asset_types_view(std::string_view selected) {
-  static constexpr const char* kTypes[] = {"image",  "video",          "audio",   "effect",
-                                           "recipe", "infrastructure", "document"};
   Json out = Json::array();
-  for (const char* type : kTypes) out.push_back({{"value", type}, {"selected", selected == type}});
+  for (std::string_view type : kAssetTypes)
+    out.push_back({{"value", type}, {"selected", selected == type}});
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/error_response.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "services/auth_service.h"
@@ -71,6 +72,9 @@ class Page {
                         std::string_view nav = "");
   http::Response redirect(std::string_view location);  // 303 See Other, cookies kept
   http::Response error(int status, std::string_view detail);
+  // An error as http::error_answer() describes it, with its headers (Retry-After, ...);
+  // WWW-Authenticate is left out: browsers log in through the form, not a challenge.
+  http::Response error(const http::ErrorAnswer& answer);
 
  private:
   http::Response finish(http::Response response);

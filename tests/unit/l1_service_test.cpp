@@ -192,7 +192,7 @@ TEST_F(L1Renderers, AttachListDetach) {
   EXPECT_FALSE(mine[0].attached_at.empty());
   EXPECT_FALSE(mine[1].attached);
   EXPECT_FALSE(l1.list_for_user("bob")[0].attached);
-  EXPECT_EQ(services_->store->stats().renderer_attachments, 1);
+  EXPECT_EQ(services_->publication.stats().renderer_attachments, 1);
 
   try {
     l1.attach("alice", "https://evil.example.com", "tok");

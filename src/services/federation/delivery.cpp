@@ -14,6 +14,7 @@
 #include "activitypub/http_signature.h"
 #include "crypto/hash.h"
 #include "crypto/rsa_key.h"
+#include "services/worker_id.h"
 #include "util/error.h"
 #include "util/time.h"
 
@@ -25,47 +26,6 @@ constexpr const char* kActivityJson = "application/activity+json";
 // Answers to deliveries are read only for their status: keep them small.
 constexpr std::size_t kMaxAnswerBytes = 256 * 1024;
 
-std::optional<std::string> env_value(const EnvLookup& env, const char* name) {
-  auto v = env(name);
-  if (!v) return std::nullopt;
-  std::string s = *v;
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
-int64_t env_integer(const EnvLookup& env, const char* name, int64_t fallback, int64_t min,
-                    int64_t max) {
-  auto text = env_value(env, name);
-  if (!text) return fallback;
-  int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || ptr != text->data() + text->size() || value < min || value > max)
-    throw ConfigError(std::string(name) + " must be an integer " + std::to_string(min) + "-" +
-                      std::to_string(max) + ", got '" + *text + "'");
-  return value;
-}
-
-double env_decimal(const EnvLookup& env, const char* name, double fallback, double min,
-                   double max) {
-  auto text = env_value(env, name);
-  if (!text) return fallback;
-  char* end = nullptr;
-  double value = std::strtod(text->c_str(), &end);
-  if (end != text->c_str() + text->size() || !std::isfinite(value) || value < min || value > max)
-    throw ConfigError(std::string(name) + " must be a number " + std::to_string(min) + "-" +
-                      std::to_string(max) + ", got '" + *text + "'");
-  return value;
-}
-
-std::string make_worker_id() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
-    std::snprintf(host, sizeof host, "host");
-  return std::string(host) + ":" + std::to_string(::getpid()) + ":" + crypto::random_token_hex(4);
-}
-
 double jitter_draw() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
   return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
@@ -76,19 +36,20 @@ double jitter_draw() {
 DeliveryOptions delivery_options_from_env(const EnvLookup& env) {
   DeliveryOptions o;
   o.concurrency =
-      static_cast<int>(env_integer(env, "ARTDAG_DELIVERY_CONCURRENCY", o.concurrency, 1, 256));
-  const int64_t timeout =
-      env_integer(env, "ARTDAG_DELIVERY_TIMEOUT_SECONDS", o.request_timeout.count() / 1000, 1, 300);
+      static_cast<int>(integer_setting(env, "ARTDAG_DELIVERY_CONCURRENCY", o.concurrency, 1, 256));
+  const int64_t timeout = integer_setting(env, "ARTDAG_DELIVERY_TIMEOUT_SECONDS",
+                                          o.request_timeout.count() / 1000, 1, 300);
   o.request_timeout = std::chrono::seconds(timeout);
-  o.lease_seconds = env_integer(env, "ARTDAG_DELIVERY_LEASE_SECONDS",
-                                std::max<int64_t>(o.lease_seconds, timeout + 2), 1, 7 * 24 * 3600);
+  o.lease_seconds =
+      integer_setting(env, "ARTDAG_DELIVERY_LEASE_SECONDS",
+                      std::max<int64_t>(o.lease_seconds, timeout + 2), 1, 7 * 24 * 3600);
   if (o.lease_seconds < timeout + 2)
     throw ConfigError("ARTDAG_DELIVERY_LEASE_SECONDS must exceed the delivery timeout (" +
                       std::to_string(timeout) + " s) by at least 2 s, got " +
                       std::to_string(o.lease_seconds));
-  o.retry.scale = env_decimal(env, "ARTDAG_DELIVERY_RETRY_SCALE", o.retry.scale, 0, 1000);
+  o.retry.scale = decimal_setting(env, "ARTDAG_DELIVERY_RETRY_SCALE", o.retry.scale, 0, 1000);
   o.retry.max_attempts = static_cast<int>(
-      env_integer(env, "ARTDAG_DELIVERY_MAX_ATTEMPTS", o.retry.max_attempts, 1, 1000));
+      integer_setting(env, "ARTDAG_DELIVERY_MAX_ATTEMPTS", o.retry.max_attempts, 1, 1000));
   return o;
 }
 
@@ -113,7 +74,7 @@ DeliveryWorker::DeliveryWorker(store::Store& store, crypto::KeyStore& keys,
       notifier_(notifier),
       client_(std::move(policy)),
       options_(std::move(options)),
-      worker_id_(make_worker_id()) {
+      worker_id_(services::make_worker_id()) {
   options_.concurrency = std::max(options_.concurrency, 1);
   options_.fanout_batch = std::max(options_.fanout_batch, 1);
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "activitypub/http_signature.h"
+#include "services/outbound_policy.h"
 #include "util/time.h"
 
 namespace artdag::services::federation {
@@ -42,7 +43,7 @@ ResolverOptions resolver_options(const Config& config) {
 FederationService::FederationService(const Config& config, store::Store& store,
                                      crypto::KeyStore& keys, const activitypub::Uris& uris,
                                      DeliveryNotifier& notifier)
-    : client(net::OutboundPolicy{config.allow_private_networks}),
+    : client(outbound_policy(config)),
       resolver(store, client_transport(client), instance_signer(keys, uris, config.instance_user),
                resolver_options(config)),
       outgoing(store, uris, &notifier),

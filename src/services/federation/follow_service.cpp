@@ -8,6 +8,7 @@
 #include "activitypub/ld_signature.h"
 #include "activitypub/remote_documents.h"
 #include "util/error.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace artdag::services::federation {
@@ -31,12 +32,6 @@ constexpr int kMaxFollowingScan = 1000;
   throw ApiError::bad_gateway(std::string("The remote server failed: ") + e.what());
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // "host[:port]" of an http(s) URL.
 std::string authority_of(const std::string& url) {
   auto origin = activitypub::url_origin(url);
@@ -52,9 +47,10 @@ FollowService::FollowService(store::Store& store, const activitypub::Uris& uris,
 
 void FollowService::refuse_local(std::string_view actor_url_or_host) const {
   const std::string text(actor_url_or_host);
-  const bool local = activitypub::is_http_url(text)
-                         ? activitypub::url_origin(text) == activitypub::url_origin(uris_.base())
-                         : (lower(text) == uris_.domain() || lower(text) == uris_.authority());
+  const bool local =
+      activitypub::is_http_url(text)
+          ? activitypub::url_origin(text) == activitypub::url_origin(uris_.base())
+          : (ascii_lower(text) == uris_.domain() || ascii_lower(text) == uris_.authority());
   if (local) throw ApiError::unprocessable("Following accounts of this server is not supported");
 }
 
@@ -108,7 +104,7 @@ std::string FollowService::actor_url_for(const std::string& username, std::strin
   for (const auto& row : rows) {
     if (authority_of(row.target_actor_url) != acct->host) continue;
     auto cached = store_.find_remote_actor(row.target_actor_url);
-    if (cached && lower(cached->preferred_username) == lower(acct->user))
+    if (cached && ascii_lower(cached->preferred_username) == ascii_lower(acct->user))
       return row.target_actor_url;
   }
   try {

@@ -9,6 +9,20 @@
 
 namespace artdag::services::federation {
 
+namespace {
+
+// A signature refusal: 401 naming the check that failed (`reason` is its short name, for
+// logs and metrics) and how to sign.
+ApiError signature_refused(std::string detail, std::string reason) {
+  spdlog::info("inbox: 401 ({}): {}", reason, detail);
+  return ApiError::unauthorized(std::move(detail))
+      .with_reason(std::move(reason))
+      .with_header("WWW-Authenticate",
+                   "Signature realm=\"artdag\", headers=\"(request-target) host date digest\"");
+}
+
+}  // namespace
+
 const char* InboxResult::outcome_name() const {
   switch (outcome) {
     case Outcome::kProcessed:
@@ -35,26 +49,27 @@ InboxResult InboxService::receive(const InboxPost& post) {
   const auto now = resolver_.now();
   auto checked = activitypub::check_incoming(incoming, now);
   if (!checked) {
-    const bool rfc9421 = !headers("signature-input").empty();
-    if (rfc9421 && (checked.error == "missing Signature header" ||
-                    checked.error == "malformed Signature header"))
-      throw ApiError::unauthorized(
+    // An RFC 9421 signature (Signature-Input) never parses as draft-cavage.
+    if (!headers("signature-input").empty())
+      throw signature_refused(
           "RFC 9421 HTTP Message Signatures are not supported: sign with "
-          "draft-cavage-http-signatures (rsa-sha256)");
-    throw ApiError::unauthorized(checked.error);
+          "draft-cavage-http-signatures (rsa-sha256)",
+          "rfc9421_unsupported");
+    throw signature_refused(checked.error, "signature_check");
   }
 
   // 2. The activity's shape.
   InboxActivity activity = parse_inbox_activity(parse_json_object(post.body));
   if (activitypub::url_origin(activity.actor) == activitypub::url_origin(uris_.base()))
-    throw ApiError::unauthorized("activity claims an actor of this server");
+    throw signature_refused("activity claims an actor of this server", "local_actor");
 
   // 3. The key must be the actor's (Mastodon's rule: the key's owner is the activity's actor).
   const std::string& key_id = checked.value->params.key_id;
   if (activitypub::url_origin(key_id) != activitypub::url_origin(activity.actor) ||
       (key_id.find('#') != std::string::npos &&
        activitypub::without_fragment(key_id) != activity.actor))
-    throw ApiError::unauthorized("signature keyId does not belong to the activity's actor");
+    throw signature_refused("signature keyId does not belong to the activity's actor",
+                            "key_not_actors");
 
   const bool self_delete = activity.type == "Delete" && activity.json.contains("object") &&
                            activitypub::id_of(activity.json["object"]) == activity.actor;
@@ -85,7 +100,8 @@ std::optional<store::RemoteActor> InboxService::verify_signer(
       return true;
     } catch (const ResolveError& e) {
       if (self_delete && e.kind() == ResolveError::Kind::kGone) return false;
-      throw ApiError::unauthorized(std::string("could not fetch the signer's actor: ") + e.what());
+      throw signature_refused(std::string("could not fetch the signer's actor: ") + e.what(),
+                              "actor_fetch");
     }
   };
   actor = resolver_.cached(activity.actor);
@@ -108,7 +124,7 @@ std::optional<store::RemoteActor> InboxService::verify_signer(
     }
     // A cached key that fails may have been rotated: fetch the actor once more.
     if (fresh || (!self_delete && !resolver_.may_refetch(*actor)))
-      throw ApiError::unauthorized(error);
+      throw signature_refused(error, "signature_invalid");
     spdlog::info("inbox: signature from {} failed with the cached key ({}); refetching",
                  activity.actor, error);
     if (!fetch()) return std::nullopt;

@@ -3,7 +3,7 @@
 // clock and no randomness of its own (the caller passes `now` and the jitter draw), so every
 // branch is tested exactly (tests/unit/delivery_test.cpp).
 //
-// Outcomes (DESIGN.md "Federation delivery"):
+// Outcomes (docs/protocol.md "Federation delivery"):
 //   2xx                                       delivered: the job is removed
 //   408, 429, 5xx, no answer (refused, reset,
 //   timed out, DNS failure, answer too large) retried with backoff

@@ -9,16 +9,11 @@
 
 #include "activitypub/remote_documents.h"
 #include "services/federation/inbox/handlers.h"
+#include "util/identifiers.h"
 
 namespace artdag::services::federation::inbox {
 
 namespace {
-
-bool is_sha3_hex(const std::string& s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
 
 // object.contentHash.value when it is a SHA3-256 hash; "" otherwise.
 std::string content_hash_of(const Json& object) {

@@ -1,0 +1,22 @@
+#include "api/routes.h"
+
+#include "util/error.h"
+
+namespace artdag::api {
+
+services::AuthenticatedUser require_user(const Request& request, services::Services& services) {
+  auto token = bearer_token(request);
+  if (!token) throw ApiError::unauthorized("Not authenticated");
+  return services.auth.authenticate(*token);
+}
+
+void add_api_routes(Router& router, services::Services& services) {
+  add_health_routes(router, services);
+  add_auth_routes(router, services);
+  add_asset_routes(router, services);
+  add_activitypub_routes(router, services);
+  add_l1_routes(router, services);
+  add_federation_routes(router, services);
+}
+
+}  // namespace artdag::api

@@ -1,0 +1,43 @@
+#pragma once
+// The outgoing delivery queue: fan-outs and jobs.
+// Part of the store (store.h composes the areas); implementations are thread-safe and throw
+// StoreUnavailable (util/error.h) when the database cannot be reached.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "store/federation_rows.h"
+
+namespace artdag::store {
+
+class DeliveryStore {
+ public:
+  virtual ~DeliveryStore() = default;
+
+  // Delivery queue. Every activity appended to the log also gets an outbox_fanout row in
+  // the same transaction; expand_fanouts turns those into one job per distinct inbox of the
+  // actor's followers (shared inbox preferred) and returns the number of jobs created.
+  virtual int64_t expand_fanouts(int64_t now, int max_activities) = 0;
+  virtual int64_t enqueue_delivery(const std::string& sender, const std::string& inbox_url,
+                                   const std::string& payload, int64_t now) = 0;
+  // Leases up to `limit` due jobs to `worker` until `lease_until`. Several processes never
+  // lease the same job at once (FOR UPDATE SKIP LOCKED on PostgreSQL).
+  virtual std::vector<DeliveryJob> claim_deliveries(const std::string& worker, int64_t now,
+                                                    int64_t lease_until, int limit) = 0;
+  virtual void complete_delivery(int64_t job_id) = 0;  // delivered: removed
+  virtual void retry_delivery(int64_t job_id, int64_t next_attempt_at,
+                              const std::string& error) = 0;
+  virtual void drop_delivery(int64_t job_id, const std::string& error) = 0;  // kept as 'dead'
+  struct DeliveryCounts {
+    int64_t pending = 0;  // jobs waiting or leased
+    int64_t dead = 0;
+    int64_t fanouts = 0;  // activities not yet expanded
+  };
+  virtual DeliveryCounts delivery_counts() = 0;
+  virtual std::vector<DeliveryJob> list_deliveries(const std::string& state, int limit) = 0;
+};
+
+}  // namespace artdag::store

@@ -1,0 +1,65 @@
+#pragma once
+// Remote actors, follows both ways, reactions, remote claims, inbox bookkeeping.
+// Part of the store (store.h composes the areas); implementations are thread-safe and throw
+// StoreUnavailable (util/error.h) when the database cannot be reached.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "store/federation_rows.h"
+#include "store/rows.h"
+
+namespace artdag::store {
+
+class FederationStore {
+ public:
+  virtual ~FederationStore() = default;
+
+  // Remote actor cache (keyed by actor URL; also found by publicKey.id).
+  virtual void upsert_remote_actor(const RemoteActor& actor) = 0;
+  virtual std::optional<RemoteActor> find_remote_actor(const std::string& actor_url) = 0;
+  virtual std::optional<RemoteActor> find_remote_actor_by_key_id(const std::string& key_id) = 0;
+  // Removes the actor everywhere: cache, followers, following, reactions (counts recomputed)
+  // and remote claims. Returns whether anything was removed.
+  virtual bool delete_remote_actor(const std::string& actor_url) = 0;
+
+  // Remote followers of local users. add_follower returns false when the pair existed
+  // (its inbox and shared inbox are refreshed).
+  virtual bool add_follower(const Follower& follower) = 0;
+  virtual bool remove_follower(const std::string& username, const std::string& actor_url) = 0;
+  // Newest first; before_id is a keyset cursor on Follower::id.
+  virtual std::vector<Follower> list_followers(const std::string& username,
+                                               std::optional<int64_t> before_id, int limit) = 0;
+  virtual int64_t count_followers(const std::string& username) = 0;
+
+  // Local users following remote actors. add_following returns false when the pair existed.
+  virtual bool add_following(const Following& following) = 0;
+  virtual bool set_following_state(const std::string& username, const std::string& target_actor_url,
+                                   const std::string& state) = 0;
+  virtual std::optional<Following> find_following(const std::string& username,
+                                                  const std::string& target_actor_url) = 0;
+  virtual bool remove_following(const std::string& username,
+                                const std::string& target_actor_url) = 0;
+  virtual std::vector<Following> list_following(const std::string& username,
+                                                std::optional<int64_t> before_id, int limit) = 0;
+  virtual int64_t count_following(const std::string& username) = 0;
+  // Local usernames that follow (pending or accepted) the remote actor.
+  virtual std::vector<std::string> local_followers_of(const std::string& target_actor_url) = 0;
+
+  // Inbox bookkeeping. Each returns false for a duplicate.
+  virtual bool mark_activity_seen(const std::string& activity_id, int64_t now) = 0;
+  // A Like or Announce of a local asset: recorded once per (type, actor, asset), and the
+  // asset's like_count / announce_count follows.
+  virtual bool record_reaction(const std::string& type, const std::string& activity_id,
+                               const std::string& actor_url, const std::string& content_hash) = 0;
+  // Undo of a reaction, only by the actor that made it.
+  virtual bool remove_reaction(const std::string& activity_id, const std::string& actor_url) = 0;
+  virtual bool record_remote_claim(const RemoteClaim& claim) = 0;
+  // Newest first; actor_url empty means all.
+  virtual std::vector<RemoteClaim> list_remote_claims(const std::string& actor_url, int limit) = 0;
+};
+
+}  // namespace artdag::store
