@@ -4,7 +4,10 @@
 #   scripts/install-deps.sh            build + run dependencies
 #   scripts/install-deps.sh --test     also the test dependencies (PostgreSQL, browser, node)
 #   scripts/install-deps.sh --bench    also the benchmark tools (wrk, nginx)
+# Prints one line; apt's own output goes to build/logs/install-deps.log and is shown only when
+# apt fails (the exit code is apt's).
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config
@@ -13,7 +16,11 @@ build_pkgs=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev libkainjow-mustache-dev libcmark-dev
   openssl ca-certificates
 )
-test_pkgs=(libgtest-dev googletest postgresql-15 clang libclang-rt-14-dev chromium python3 curl)
+test_pkgs=(libgtest-dev googletest postgresql-15 clang libclang-rt-14-dev chromium python3 curl
+  # scripts/check-image.sh: builds the Dockerfile with podman (chroot isolation, no containers
+  # started), the base made with debootstrap; docker-compose (`config` only) checks the
+  # compose files.
+  podman buildah debootstrap uidmap fuse-overlayfs docker-compose)
 bench_pkgs=(wrk nginx-light linux-perf valgrind)
 
 want=("${build_pkgs[@]}")
@@ -33,11 +40,24 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
 
-echo "install-deps: installing ${missing[*]}"
+mkdir -p "$root/build/logs"
+log=$root/build/logs/install-deps.log
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+start=$(date +%s)
+printf 'install-deps: installing %s ... ' "${missing[*]}"
+rc=0
+{ $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+  >"$log" 2>&1 || rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "FAILED (apt exit code $rc); apt's output, also in $log:"
+  cat "$log"
+  exit "$rc"
+fi
+echo "done in $(( $(date +%s) - start ))s"

@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "activitypub/canon.h"
 #include "activitypub/documents.h"
 #include "activitypub/http_signature.h"
 #include "activitypub/ld_signature.h"
@@ -34,6 +35,7 @@
 #include "crypto/hash.h"
 #include "crypto/key_store.h"
 #include "crypto/rsa_key.h"
+#include "crypto/uuid.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/time.h"
@@ -96,10 +98,11 @@ int seed(const std::map<std::string, std::string>& options) {
       a.metadata_json = "{}";
       a.owner = owner;
       a.created_at = created;
-      auto result = store->create_asset_with_activity(request, "Create", [&](int64_t index) {
-        store::Asset at_index = a;
-        at_index.activity_index = index;
-        Json activity = activitypub::create_activity(uris, at_index, index);
+      // Seeding, not benchmarking signatures: one real signature is copied onto every claim
+      // (they do not verify; the bench measures reads).
+      const std::string activity_id = uris.activity_by_uuid(crypto::uuid_v7());
+      Json activity = activitypub::create_activity(uris, a, activity_id);
+      {
         std::lock_guard lock(signature_mutex);
         if (signature_copy.is_null()) {
           activity =
@@ -108,8 +111,10 @@ int seed(const std::map<std::string, std::string>& options) {
         } else {
           activity["signature"] = signature_copy;
         }
-        return to_wire(activity);
-      });
+      }
+      store::NewActivity sequenced{activity_id,    "Create", owner,
+                                   a.content_hash, created,  activitypub::canonical_json(activity)};
+      auto result = store->create_asset_with_activity(request, sequenced);
       if (!std::holds_alternative<store::Asset>(result)) ++failed;
     }
   };

@@ -34,11 +34,11 @@ Json accept_activity(std::string_view id, std::string_view actor, Json follow,
 }
 
 Json announce_activity(const Uris& uris, std::string_view username, const store::Asset& asset,
-                       int64_t index, std::string_view published) {
+                       std::string_view activity_id, std::string_view published) {
   Json cc = Json::array({uris.followers(username)});
   if (asset.owner != username) cc.push_back(uris.actor(asset.owner));
   return Json{{"@context", activity_context()},
-              {"id", uris.activity(index)},
+              {"id", activity_id},
               {"type", "Announce"},
               {"actor", uris.actor(username)},
               {"object", uris.object(asset.content_hash)},

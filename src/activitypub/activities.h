@@ -26,10 +26,10 @@ Json undo_activity(std::string_view id, std::string_view actor, Json object, std
 Json accept_activity(std::string_view id, std::string_view actor, Json follow,
                      std::string_view follower);
 
-// The unsigned Announce by `username` of `asset`'s object at log index `index`, published at
+// The unsigned Announce `activity_id` by `username` of `asset`'s object, published at
 // `published`: to Public, cc the user's followers and the asset owner's actor. Sign it with
 // ld_signature like a Create.
 Json announce_activity(const Uris& uris, std::string_view username, const store::Asset& asset,
-                       int64_t index, std::string_view published);
+                       std::string_view activity_id, std::string_view published);
 
 }  // namespace artdag::activitypub

@@ -125,10 +125,10 @@ Json object_document(const Uris& uris, const store::Asset& asset) {
   return doc;
 }
 
-Json create_activity(const Uris& uris, const store::Asset& asset, int64_t index) {
+Json create_activity(const Uris& uris, const store::Asset& asset, std::string_view activity_id) {
   Json activity = {
       {"@context", activity_context()},
-      {"id", uris.activity(index)},
+      {"id", activity_id},
       {"type", "Create"},
       {"actor", uris.actor(asset.owner)},
       {"to", Json::array({kPublicCollection})},

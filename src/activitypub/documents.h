@@ -50,9 +50,9 @@ Json asset_object(const Uris& uris, const store::Asset& asset);
 // The same with @context, as served at /objects/{hash}.
 Json object_document(const Uris& uris, const store::Asset& asset);
 
-// The unsigned Create for `asset` at activity index `index`, published at asset.created_at,
+// The unsigned Create for `asset` with the id `activity_id`, published at asset.created_at,
 // addressed to Public with the owner's followers in cc. Sign it with ld_signature.
-Json create_activity(const Uris& uris, const store::Asset& asset, int64_t index);
+Json create_activity(const Uris& uris, const store::Asset& asset, std::string_view activity_id);
 
 // ---- Collections: one paging helper for outbox, followers, following and the like ----
 //

@@ -124,6 +124,9 @@ std::string Uris::object(std::string_view content_hash) const {
 std::string Uris::activity(int64_t index) const {
   return under_base("/activities/" + std::to_string(index));
 }
+std::string Uris::activity_by_uuid(std::string_view uuid) const {
+  return under_base("/activities/" + std::string(uuid));
+}
 std::string Uris::asset_page(std::string_view name) const {
   return under_base("/asset/" + encode_component(name));
 }

@@ -51,11 +51,14 @@ class Uris {
   std::string shared_inbox() const;                         // BASE/inbox
   std::string object(std::string_view content_hash) const;  // BASE/objects/{h}
   std::string activity(int64_t index) const;                // BASE/activities/{i}
-  std::string asset_page(std::string_view name) const;      // BASE/asset/{name}
-  std::string tag_page(std::string_view tag) const;         // BASE/assets?tag={tag}
-  std::string acct(std::string_view username) const;        // acct:{u}@{domain}
-  std::string webfinger_template() const;  // BASE/.well-known/webfinger?resource={uri}
-  std::string nodeinfo() const;            // BASE/nodeinfo/2.1
+  // BASE/activities/{uuid}: the id of every activity signed since the claim log (the index
+  // ids above belong to activities stored before).
+  std::string activity_by_uuid(std::string_view uuid) const;
+  std::string asset_page(std::string_view name) const;  // BASE/asset/{name}
+  std::string tag_page(std::string_view tag) const;     // BASE/assets?tag={tag}
+  std::string acct(std::string_view username) const;    // acct:{u}@{domain}
+  std::string webfinger_template() const;               // BASE/.well-known/webfinger?resource={uri}
+  std::string nodeinfo() const;                         // BASE/nodeinfo/2.1
   // Ids of a user's activities that are not in the public log (Follow, Undo, Accept):
   // BASE/users/{u}/{kind}/{token}. `kind` is a fixed word ("follows", "accepts"); `token`
   // a random [0-9a-z] string. These ids are unique but not served (not dereferenceable).

@@ -14,7 +14,8 @@ void add_asset_routes(Router& router, services::Services& services) {
     auto registration = services::RegistryService::parse_registration(body, who.user.username);
     auto registered = services.registry.register_asset(registration);
     auto res = Response::json(201, Json{{"asset", services.registry.asset_json(registered.asset)},
-                                        {"activity", registered.activity}});
+                                        {"activity", registered.activity},
+                                        {"proof_url", registered.proof_url}});
     res.set_header("Location", services.uris.base() + "/assets/" + registered.asset.name);
     return res;
   });

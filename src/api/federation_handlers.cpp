@@ -18,8 +18,8 @@ namespace {
 constexpr std::size_t kMaxTargetLength = 2048;
 
 Response receive(services::Services& services, Request& req, std::optional<std::string> username) {
-  const services::federation::InboxPost post{req.method, req.target, req.headers, req.body,
-                                             std::move(username)};
+  const services::federation::InboxPost post{req.method, req.target,          req.headers,
+                                             req.body,   std::move(username), req.remote_address};
   auto result = services.federation.inbox.receive(post);
   spdlog::debug("inbox {}: {} ({})", req.path, result.outcome_name(), result.note);
   return Response::json(202, Json{{"result", result.outcome_name()}, {"note", result.note}});

@@ -43,7 +43,8 @@ void add_l1_routes(Router& router, services::Services& services) {
     auto output_name = required_string(body, "output_name", 2048);
     auto registered = services.l1.record_run(who.user.username, l1_server, run_id, output_name);
     auto res = Response::json(201, Json{{"asset", services.registry.asset_json(registered.asset)},
-                                        {"activity", registered.activity}});
+                                        {"activity", registered.activity},
+                                        {"proof_url", registered.proof_url}});
     res.set_header("Location", services.uris.base() + "/assets/" + registered.asset.name);
     return res;
   });
@@ -81,7 +82,7 @@ void add_l1_routes(Router& router, services::Services& services) {
     auto who = require_user(req, services);
     auto fields = fields_body(req);
     auto l1_server = field(fields, "l1_server");
-    auto location = services.l1.attach(who.user.username, l1_server, *bearer_token(req));
+    auto location = services.l1.attach(who.user.username, l1_server);
     auto res = Response::json(302, Json{{"l1_server", *services.l1.configured_server(l1_server)},
                                         {"attached", true},
                                         {"location", location}});

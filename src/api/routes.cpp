@@ -17,6 +17,7 @@ void add_api_routes(Router& router, services::Services& services) {
   add_activitypub_routes(router, services);
   add_l1_routes(router, services);
   add_federation_routes(router, services);
+  add_log_routes(router, services);
 }
 
 }  // namespace artdag::api

@@ -25,6 +25,7 @@ void add_asset_routes(Router& router, services::Services& services);
 void add_activitypub_routes(Router& router, services::Services& services);
 void add_l1_routes(Router& router, services::Services& services);
 void add_federation_routes(Router& router, services::Services& services);
+void add_log_routes(Router& router, services::Services& services);
 
 // The user of the request's bearer token, or ApiError 401.
 services::AuthenticatedUser require_user(const Request& request, services::Services& services);

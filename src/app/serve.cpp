@@ -20,12 +20,14 @@ int serve(Config config, std::unique_ptr<store::Store> store,
   options.request_timeout = std::chrono::seconds(services.config.limits.request_timeout_seconds);
   options.max_connections_per_ip =
       static_cast<unsigned>(services.config.limits.max_connections_per_ip);
+  options.max_connections = static_cast<unsigned>(services.config.limits.max_connections);
   options.response_cache_ttl = std::chrono::milliseconds(services.config.limits.response_cache_ms);
   http::HttpServer server(options, make_request_handler(services));
   // Outgoing deliveries run on threads of their own, never on the HTTP I/O thread.
   auto delivery = services.make_delivery_worker(delivery_options);
   uint16_t port = server.listen();
   delivery->start();
+  services.claim_log.start();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   started)
                 .count();
@@ -35,6 +37,7 @@ int serve(Config config, std::unique_ptr<store::Store> store,
   // Stop claiming, give back unsent leases, let in-flight deliveries end (bounded by their
   // timeout); whatever is left stays in the database for the next start.
   delivery->stop();
+  services.claim_log.stop();
   spdlog::info("stopped");
   return 0;
 }

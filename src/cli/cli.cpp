@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -14,6 +16,7 @@
 #include "activitypub/ld_signature.h"
 #include "activitypub/remote_documents.h"
 #include "app/serve.h"
+#include "cli/log_tools.h"
 #include "config/config.h"
 #include "crypto/hash.h"
 #include "crypto/key_store.h"
@@ -25,6 +28,7 @@
 #include "util/error.h"
 #include "util/json.h"
 #include "util/time.h"
+#include "util/url.h"
 
 namespace artdag::cli {
 
@@ -142,8 +146,34 @@ std::pair<std::string, std::string> fetch_actor_key(const std::string& actor_url
   return {document.value->public_key_pem, document.value->key_id};
 }
 
+// Where a claim's log inclusion comes from: a saved proof, or the log itself.
+struct LogCheck {
+  std::string log_prefix;  // --log BASE/log
+  std::string log_key;     // --log-key KEY
+  std::string proof_file;  // --proof FILE
+  std::string pin_file;    // --pin FILE
+  bool wanted() const { return !log_prefix.empty() || !proof_file.empty(); }
+};
+
+std::filesystem::path default_pin_file() {
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home && *home ? home : ".") / ".artdag" / "known-logs";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Fatal("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+LogClient outbound_log_client() {
+  return LogClient(services::outbound_policy(load_config(process_env())));
+}
+
 int verify(const std::string& activity_file, const std::string& key_file,
-           const std::string& actor_url) {
+           const std::string& actor_url, const LogCheck& log_check) {
   std::ifstream activity_in(activity_file);
   if (!activity_in) throw Fatal("cannot read " + activity_file);
   std::stringstream activity_text;
@@ -177,12 +207,62 @@ int verify(const std::string& activity_file, const std::string& key_file,
   auto result = expected_creator.empty()
                     ? activitypub::verify_claim(activity, key)
                     : activitypub::verify_claim_by(activity, key, expected_creator);
-  if (result.valid) {
-    std::cout << "valid\n";
-    return 0;
+  if (!result.valid) {
+    std::cout << "invalid: " << result.reason << "\n";
+    return 1;
   }
-  std::cout << "invalid: " << result.reason << "\n";
-  return 1;
+  std::cout << "valid\n";
+  if (!log_check.wanted()) return 0;
+  try {
+    const auto client = outbound_log_client();
+    std::string proof_text, log_key = log_check.log_key;
+    if (!log_check.proof_file.empty()) {
+      proof_text = read_file(log_check.proof_file);
+      if (log_key.empty() && log_check.log_prefix.empty())
+        throw CheckFailed("an offline --proof needs --log-key (or --log to fetch and pin it)");
+    } else {
+      proof_text = client.get(log_check.log_prefix + "/proof?id=" +
+                              encode_path_segment(activity.value("id", std::string())));
+    }
+    if (log_key.empty())
+      log_key =
+          resolve_log_key(client, log_check.log_prefix, "",
+                          log_check.pin_file.empty() ? default_pin_file()
+                                                     : std::filesystem::path(log_check.pin_file));
+    auto included = verify_inclusion_proof(activity, proof_text, log_key);
+    std::cout << "in the claim log at index " << included.index << ", checkpoint size "
+              << included.checkpoint_size << "\n";
+    return 0;
+  } catch (const CheckFailed& e) {
+    std::cout << "not in the log: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int log_monitor(const std::string& prefix, const std::string& log_key, const std::string& state) {
+  MonitorOptions options;
+  options.prefix = prefix;
+  while (!options.prefix.empty() && options.prefix.back() == '/') options.prefix.pop_back();
+  options.state_file = state;
+  options.check_signatures = std::getenv("ARTDAG_MONITOR_SKIP_SIGNATURES") == nullptr;
+  uint64_t reported = 0;
+  options.progress = [&reported](uint64_t done, uint64_t total) {
+    if (total >= 10000 && (done - reported >= total / 10 || done == total)) {
+      std::cerr << "log-monitor: " << done << " of " << total << " new entries checked\n";
+      reported = done;
+    }
+  };
+  try {
+    const auto client = outbound_log_client();
+    options.log_key = log_key;
+    auto result = monitor_log(client, options);
+    std::cout << "consistent: size " << result.old_size << " -> " << result.new_size << ", "
+              << result.entries_checked << " new entries checked\n";
+    return 0;
+  } catch (const CheckFailed& e) {
+    std::cout << "INCONSISTENT: " << e.what() << "\n";
+    return 1;
+  }
 }
 
 }  // namespace
@@ -234,6 +314,23 @@ int run(int argc, char** argv) {
   auto* actor_opt =
       verify_cmd->add_option("--actor", actor_url, "fetch the key from this actor URL");
   key_opt->excludes(actor_opt);
+  LogCheck log_check;
+  verify_cmd->add_option("--log", log_check.log_prefix,
+                         "also prove the claim is in this claim log (BASE/log)");
+  verify_cmd->add_option("--log-key", log_check.log_key,
+                         "the log's verifier key (else fetched once and pinned)");
+  verify_cmd->add_option("--proof", log_check.proof_file,
+                         "prove inclusion offline from this saved tlog-proof");
+  verify_cmd->add_option("--pin", log_check.pin_file,
+                         "where fetched log keys are pinned (default ~/.artdag/known-logs)");
+
+  std::string monitor_prefix, monitor_key, monitor_state;
+  auto* monitor_cmd = app.add_subcommand(
+      "log-monitor", "check a claim log: signature, consistency, every new entry");
+  monitor_cmd->add_option("log", monitor_prefix, "the log prefix, BASE/log")->required();
+  monitor_cmd->add_option("--log-key", monitor_key, "the log's verifier key")->required();
+  monitor_cmd->add_option("--state", monitor_state, "the file that remembers what was checked")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -261,7 +358,8 @@ int run(int argc, char** argv) {
       std::cout << "password updated\n";
       return 0;
     }
-    if (*verify_cmd) return verify(activity_file, key_file, actor_url);
+    if (*verify_cmd) return verify(activity_file, key_file, actor_url, log_check);
+    if (*monitor_cmd) return log_monitor(monitor_prefix, monitor_key, monitor_state);
   } catch (const ConfigError& e) {
     std::cerr << "artdag-l2: configuration error: " << e.what() << "\n";
     return 2;

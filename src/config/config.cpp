@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -174,12 +175,30 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
                                                 l.failed_logins_per_account, 0, 1000000);
   l.failed_login_window_seconds = integer_setting(env, "ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS",
                                                   l.failed_login_window_seconds, 1, 86400);
+  l.failed_logins_account_wide = integer_setting(env, "ARTDAG_LOGIN_FAILURES_ACCOUNT_WIDE",
+                                                 l.failed_logins_account_wide, 0, 1000000);
   l.max_connections_per_ip =
       integer_setting(env, "ARTDAG_MAX_CONNECTIONS_PER_IP", l.max_connections_per_ip, 0, 1000000);
+  l.max_connections =
+      integer_setting(env, "ARTDAG_MAX_CONNECTIONS", l.max_connections, 0, 10000000);
   l.request_timeout_seconds =
       integer_setting(env, "ARTDAG_REQUEST_TIMEOUT_SECONDS", l.request_timeout_seconds, 1, 3600);
   l.response_cache_ms =
       integer_setting(env, "ARTDAG_RESPONSE_CACHE_MS", l.response_cache_ms, 0, 3600 * 1000);
+  l.inbox_fetches_per_ip =
+      integer_setting(env, "ARTDAG_INBOX_FETCHES_PER_IP", l.inbox_fetches_per_ip, 0, 1000000);
+  l.inbox_fetches_per_host =
+      integer_setting(env, "ARTDAG_INBOX_FETCHES_PER_HOST", l.inbox_fetches_per_host, 0, 1000000);
+  l.inbox_fetch_window_seconds = integer_setting(env, "ARTDAG_INBOX_FETCH_WINDOW_SECONDS",
+                                                 l.inbox_fetch_window_seconds, 1, 86400);
+  l.actor_fetch_timeout_seconds = integer_setting(env, "ARTDAG_ACTOR_FETCH_TIMEOUT_SECONDS",
+                                                  l.actor_fetch_timeout_seconds, 1, 60);
+  l.actor_fetch_failure_seconds = integer_setting(env, "ARTDAG_ACTOR_FETCH_FAILURE_SECONDS",
+                                                  l.actor_fetch_failure_seconds, 0, 86400);
+  l.followers_per_remote_host = integer_setting(env, "ARTDAG_FOLLOWERS_PER_REMOTE_HOST",
+                                                l.followers_per_remote_host, 0, 100000000);
+  l.actor_fetch_threads =
+      integer_setting(env, "ARTDAG_ACTOR_FETCH_THREADS", l.actor_fetch_threads, 1, 64);
   return c;
 }
 
@@ -230,14 +249,28 @@ JwtSecretSource resolve_jwt_secret(const EnvLookup& env, const std::filesystem::
     check_strength(*secret, generated_path.string());
     return {*secret, generated_path.string()};
   }
+  // Written under a temporary name and linked into place: link() never overwrites, and a
+  // reader never sees half a secret. When replicas start at once on an empty volume, the first
+  // link wins and the others read its secret, so every process signs with one key.
   std::string secret = crypto::random_token_hex(32);
-  int fd = ::open(generated_path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) throw ConfigError("cannot create " + generated_path.string());
+  const auto temporary = generated_path.string() + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw ConfigError("cannot create " + temporary);
   std::string line = secret + "\n";
   bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   ok = (::fsync(fd) == 0) && ok;
   ::close(fd);
-  if (!ok) throw ConfigError("cannot write " + generated_path.string());
+  const bool linked = ok && ::link(temporary.c_str(), generated_path.c_str()) == 0;
+  const int link_errno = errno;
+  ::unlink(temporary.c_str());
+  if (!ok) throw ConfigError("cannot write " + temporary);
+  if (!linked) {
+    if (link_errno != EEXIST) throw ConfigError("cannot create " + generated_path.string());
+    auto winner = read_secret_file(generated_path);
+    if (!winner) throw ConfigError("cannot read " + generated_path.string());
+    check_strength(*winner, generated_path.string());
+    return {*winner, generated_path.string()};
+  }
   return {secret, "generated"};
 }
 

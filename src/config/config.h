@@ -24,13 +24,27 @@ class ConfigError : public std::runtime_error {
 struct Limits {
   int auth_attempts_per_ip = 10;          // logins + registrations per client address...
   int auth_ip_window_seconds = 60;        // ...per this many seconds
-  int failed_logins_per_account = 5;      // failed logins per username...
+  int failed_logins_per_account = 5;      // failed logins per username and client key...
   int failed_login_window_seconds = 900;  // ...per this many seconds (then it unlocks)
-  int max_connections_per_ip = 256;       // concurrent connections per client address
-  int request_timeout_seconds = 15;       // to read one whole request (cuts slow-loris)
+  // Failed logins to one account from all addresses together, per the same window: over
+  // it, only addresses without failures on that account may still try.
+  int failed_logins_account_wide = 100;
+  int max_connections_per_ip = 256;  // concurrent connections per client address (IPv6: /64)
+  int max_connections = 10000;       // concurrent connections in all (ServerOptions)
+  int request_timeout_seconds = 15;  // to read one whole request (cuts slow-loris)
   // How long a public GET answer may be repeated from memory (http/response_cache.h); this
   // process's own writes invalidate at once, so it bounds only other processes' writes. 0: off.
   int response_cache_ms = 1000;
+  // Inbox POSTs whose signer is not cached need a remote fetch; those are limited before
+  // the fetch, per client address and per claimed actor host (docs/decisions.md "Inbox
+  // abuse"). 0 switches a limit off.
+  int inbox_fetches_per_ip = 60;          // per client address...
+  int inbox_fetches_per_host = 30;        // ...and per actor host...
+  int inbox_fetch_window_seconds = 300;   // ...per this many seconds
+  int actor_fetch_timeout_seconds = 3;    // one signer fetch, DNS and redirects included
+  int actor_fetch_failure_seconds = 300;  // a failed host / actor is not asked again for this long
+  int actor_fetch_threads = 4;            // the signer-fetch pool (never the request workers)
+  int followers_per_remote_host = 5000;   // followers of one local user on one remote host
 };
 
 struct Config {
@@ -48,6 +62,8 @@ struct Config {
   Limits limits;
 
   std::filesystem::path keys_dir() const { return data_dir / "keys"; }
+  // The claim log's own keys; no username can name this folder (usernames have no '-').
+  std::filesystem::path log_keys_dir() const { return data_dir / "log-keys"; }
   std::filesystem::path sqlite_path() const { return data_dir / "l2.db"; }
   // What open_store() takes: the PostgreSQL URL or the SQLite file path.
   std::string store_location() const;

@@ -57,8 +57,10 @@ std::optional<std::string> string_claim(const Json& payload, const char* name) {
 std::string jwt_encode_hs256(const JwtClaims& claims, std::string_view secret) {
   if (secret.empty()) throw std::invalid_argument("JWT secret must not be empty");
   const Json header = {{"alg", "HS256"}, {"typ", "JWT"}};
-  const Json payload = {
+  Json payload = {
       {"sub", claims.sub}, {"jti", claims.jti}, {"iat", claims.iat}, {"exp", claims.exp}};
+  if (!claims.aud.empty()) payload["aud"] = claims.aud;
+  if (!claims.scope.empty()) payload["scope"] = claims.scope;
   std::string signing_input =
       base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
   std::string signature = base64url_encode(signature_for(signing_input, secret));
@@ -105,7 +107,14 @@ JwtResult jwt_decode_hs256(std::string_view token, std::string_view secret, int6
   auto exp = int64_claim(*payload, "exp");
   if (!sub || !jti || !iat || !exp) return failure(kMalformed);
   if (*exp <= now) return failure(kExpired);
-  return JwtResult{JwtClaims{std::move(*sub), std::move(*jti), *iat, *exp}, ""};
+  JwtClaims claims{std::move(*sub), std::move(*jti), *iat, *exp, "", ""};
+  for (auto [name, field] : {std::pair{"aud", &claims.aud}, std::pair{"scope", &claims.scope}}) {
+    if (!payload->contains(name)) continue;
+    auto value = string_claim(*payload, name);
+    if (!value) return failure(kMalformed);
+    *field = std::move(*value);
+  }
+  return JwtResult{std::move(claims), ""};
 }
 
 }  // namespace artdag::crypto

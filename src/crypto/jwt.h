@@ -12,13 +12,18 @@ struct JwtClaims {
   std::string jti;  // unique token id (used for revocation)
   int64_t iat = 0;
   int64_t exp = 0;
+  // Set only on tokens for one purpose (an L1's single-use attach token): the audience
+  // (the L1's URL) and the scope ("l1-verify"). Session tokens have neither.
+  std::string aud;
+  std::string scope;
 };
 
 std::string jwt_encode_hs256(const JwtClaims& claims, std::string_view secret);
 
 struct JwtResult {
   std::optional<JwtClaims> claims;  // set when valid
-  std::string error;                // why not, when invalid ("malformed token", "unsupported alg", "bad signature", "token expired")
+  std::string error;  // why not, when invalid ("malformed token", "unsupported alg", "bad
+                      // signature", "token expired")
 };
 
 // Checks structure, header alg == HS256 (typ optional), signature (constant time), and that

@@ -3,9 +3,10 @@
 // hand-off to the worker pool (docs/decisions.md "Response cache").
 //
 // Only routes registered with Router::add_public are stored: their answer depends on the
-// request target and the Accept header alone, the same for every client. Every request that
-// may write (any method but GET/HEAD) invalidates all entries before and after it runs, so
-// one process never serves an answer older than its own last write. Writes made by other
+// request target and the (normalised) Accept header alone, the same for every client. Every
+// request that may write (any method but GET/HEAD) and was not refused (4xx) invalidates all
+// entries after it ran and before its answer is sent, so one process never serves an
+// answer older than its own last acknowledged write. Writes made by other
 // processes on the same database (scale-out on PostgreSQL) are seen once an entry's time to
 // live is over.
 #include <atomic>

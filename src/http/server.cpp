@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -16,6 +17,44 @@
 #include "util/text.h"
 
 namespace artdag::http {
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Whether the request target holds a control byte (NUL, CR, LF, DEL, ...), as sent or
+// percent-encoded: refused at the edge, before any handler or database sees it.
+bool has_control_bytes(std::string_view target) {
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    auto c = static_cast<unsigned char>(target[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c == '%' && i + 2 < target.size()) {
+      int hi = hex_digit(target[i + 1]), lo = hex_digit(target[i + 2]);
+      if (hi >= 0 && lo >= 0 && (hi * 16 + lo < 0x20 || hi * 16 + lo == 0x7f)) return true;
+    }
+  }
+  return false;
+}
+
+// The connection-cap key of a peer (connection_key()).
+std::string client_key(const boost::asio::ip::address& address) {
+  if (address.is_v6()) {
+    auto v6 = address.to_v6();
+    if (v6.is_v4_mapped())
+      return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
+    auto bytes = v6.to_bytes();
+    for (std::size_t i = 8; i < bytes.size(); ++i) bytes[i] = 0;
+    return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+  }
+  return address.to_string();
+}
+
+}  // namespace
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -36,6 +75,7 @@ struct HttpServer::Impl {
   // Open connections per peer address (the cap in ServerOptions); io_threads may be > 1.
   std::mutex connections_mu;
   std::unordered_map<std::string, unsigned> connections_per_ip;
+  unsigned connections = 0;  // all open connections (under connections_mu)
   ResponseCache cache;
 
   Impl(ServerOptions o, RequestHandler h)
@@ -50,16 +90,19 @@ struct HttpServer::Impl {
     std::string key;
     std::uint64_t generation = 0;
     if (read_only && cache.enabled()) {
-      key = ResponseCache::key(req.target, req.header_joined("accept").value_or(""));
+      key = ResponseCache::key(req.target, ascii_lower_compact(req.header("accept").value_or("")));
       if (auto hit = cache.find(key, ResponseCache::Clock::now())) co_return *hit;
       generation = cache.generation();
     }
-    if (!read_only) cache.invalidate();
     // Blocking work (database, signing, outbound HTTP) runs on the worker pool.
     Response res = co_await asio::co_spawn(
         workers, [this, &req]() -> awaitable<Response> { co_return handler(req); }, use_awaitable);
     if (!read_only) {
-      cache.invalidate();
+      // Only a write that may have changed something empties the cache: a refused request
+      // (4xx) wrote nothing, so a flood of 401s or 404s costs the cache nothing. This is
+      // after the write and before its answer is sent, and a read that overlapped it is not
+      // stored (the generation), so no acknowledged write is ever hidden.
+      if (res.status < 400 || res.status >= 500) cache.invalidate();
     } else if (!key.empty()) {
       cache.store(std::move(key), res, generation, ResponseCache::Clock::now());
     }
@@ -74,8 +117,18 @@ struct HttpServer::Impl {
     req.path = req.target.substr(0, q);
     if (q != std::string::npos) req.query = req.target.substr(q + 1);
     req.headers.reserve(std::distance(raw.begin(), raw.end()));
+    // Repeated Accept headers become one, joined with ", " (RFC 9110 §5.3): routing
+    // (prefers_html reads the first) and the response cache's key see the same value.
+    std::size_t accept_at = std::string::npos;
     for (const auto& field : raw) {
       std::string name = ascii_lower(field.name_string());
+      if (name == "accept") {
+        if (accept_at != std::string::npos) {
+          req.headers[accept_at].second += ", " + std::string(field.value());
+          continue;
+        }
+        accept_at = req.headers.size();
+      }
       req.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     req.body = std::move(raw.body());
@@ -104,29 +157,56 @@ struct HttpServer::Impl {
     return Response::error(400, "Malformed HTTP request");
   }
 
-  // Counts a new connection from `remote`; false when it is over the per-address cap.
-  bool admit_connection(const std::string& remote) {
-    if (options.max_connections_per_ip == 0) return true;
+  // Counts a new connection from client key `key`; false when it is over the per-key or the
+  // global cap.
+  bool admit_connection(const std::string& key) {
     std::lock_guard lock(connections_mu);
-    auto& open = connections_per_ip[remote];
-    if (open >= options.max_connections_per_ip) return false;
-    ++open;
+    if (options.max_connections != 0 && connections >= options.max_connections) return false;
+    if (options.max_connections_per_ip != 0) {
+      auto& open = connections_per_ip[key];
+      if (open >= options.max_connections_per_ip) return false;
+      ++open;
+    }
+    ++connections;
     return true;
   }
 
-  void release_connection(const std::string& remote) {
-    if (options.max_connections_per_ip == 0) return;
+  void release_connection(const std::string& key) {
     std::lock_guard lock(connections_mu);
-    auto it = connections_per_ip.find(remote);
+    --connections;
+    if (options.max_connections_per_ip == 0) return;
+    auto it = connections_per_ip.find(key);
     if (it != connections_per_ip.end() && --it->second == 0) connections_per_ip.erase(it);
   }
 
-  awaitable<void> session(tcp::socket socket, std::string remote) {
+  // Lingering close: stop sending, then read and discard what the client still sends, for a
+  // bounded time and size, so an error answer written before its request was read whole
+  // (413, 431, 400) reaches the client instead of being lost to a TCP reset.
+  awaitable<void> linger(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    const auto until = std::chrono::steady_clock::now() + options.linger_time;
+    std::size_t discarded = 0;
+    std::vector<char> sink(16 * 1024);
+    while (discarded < options.linger_bytes) {
+      auto left = until - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) break;
+      stream.expires_after(left);
+      auto [read_ec, got] =
+          co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(use_awaitable));
+      if (read_ec) break;  // EOF: the client has read the answer and closed
+      discarded += got;
+    }
+  }
+
+  awaitable<void> session(tcp::socket socket, std::string remote, std::string key) {
     struct Admitted {
       Impl& impl;
-      const std::string& remote;
-      ~Admitted() { impl.release_connection(remote); }
-    } admitted{*this, remote};
+      const std::string& key;
+      ~Admitted() { impl.release_connection(key); }
+    } admitted{*this, key};
+    bool lingering = false;
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     for (bool first = true;; first = false) {
@@ -159,8 +239,11 @@ struct HttpServer::Impl {
         int status = res.status;
         auto out = to_beast(std::move(res), false, 11, false);
         stream.expires_after(options.request_timeout);
-        co_await bhttp::async_write(stream, out, asio::as_tuple(use_awaitable));
+        auto [error_write_ec, error_written] =
+            co_await bhttp::async_write(stream, out, asio::as_tuple(use_awaitable));
+        (void)error_written;
         spdlog::info("access remote={} status={} error=\"{}\"", remote, status, ec.message());
+        lingering = !error_write_ec;
         break;
       }
       auto raw = parser.release();
@@ -170,7 +253,12 @@ struct HttpServer::Impl {
       unsigned version = raw.version();
       Request req = to_request(raw, remote);
       ++in_flight;
-      Response res = co_await answer(req, read_only);
+      // (Not a conditional expression: GCC 12 mis-handles co_await inside one.)
+      Response res;
+      if (has_control_bytes(req.target))
+        res = Response::error(400, "Control characters are not allowed in the URL");
+      else
+        res = co_await answer(req, read_only);
       int status = res.status;
       auto out = to_beast(std::move(res), head, version, keep_alive && !stopping.load());
       std::size_t bytes = out.body().size();
@@ -184,39 +272,74 @@ struct HttpServer::Impl {
                         .count();
       spdlog::info("access remote={} method={} path={} status={} bytes={} us={}", remote,
                    req.method, req.path, status, bytes, micros);
-      if (write_ec || !out.keep_alive()) break;
+      if (write_ec) break;
+      if (!out.keep_alive()) {
+        lingering = status >= 400;
+        break;
+      }
     }
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (lingering) {
+      co_await linger(stream);
+    } else {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   }
 
   awaitable<void> accept_loop() {
+    asio::steady_timer backoff(ioc);
+    auto last_warning = std::chrono::steady_clock::time_point{};
+    unsigned suppressed = 0;
+    // At most one warning per 10 s for refused or failed accepts; the rest are counted.
+    auto warn = [&](const std::string& text) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_warning < std::chrono::seconds(10)) {
+        ++suppressed;
+        return;
+      }
+      if (suppressed > 0)
+        spdlog::warn("{} ({} similar messages suppressed)", text, suppressed);
+      else
+        spdlog::warn("{}", text);
+      last_warning = now;
+      suppressed = 0;
+    };
     while (!stopping.load()) {
       auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(use_awaitable));
       if (ec) {
         if (ec == asio::error::operation_aborted || stopping.load()) break;
-        spdlog::warn("accept failed: {}", ec.message());
+        warn("accept failed: " + ec.message());
+        // Out of descriptors (EMFILE/ENFILE) or memory: the pending connection stays in the
+        // backlog and accept would fail again at once; wait before trying again.
+        if (ec == asio::error::no_descriptors || ec.value() == ENFILE ||
+            ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
+          backoff.expires_after(std::chrono::milliseconds(100));
+          co_await backoff.async_wait(asio::as_tuple(use_awaitable));
+        }
         continue;
       }
-      std::string remote;
+      std::string remote, key;
       {
         beast::error_code endpoint_ec;
         auto ep = socket.remote_endpoint(endpoint_ec);
         if (endpoint_ec) continue;  // already gone
         remote = ep.address().to_string();
+        key = client_key(ep.address());
       }
-      if (!admit_connection(remote)) {
-        // Over the cap: close at once without reading (a 503 would mean reading the request
+      if (!admit_connection(key)) {
+        // Over a cap: close at once without reading (a 503 would mean reading the request
         // first, which is what the cap is there to avoid).
-        spdlog::warn("closing connection from {}: more than {} open", remote,
-                     options.max_connections_per_ip);
+        warn("closing connection from " + remote + ": over the connection cap (" +
+             std::to_string(options.max_connections_per_ip) + " per client, " +
+             std::to_string(options.max_connections) + " in all)");
         beast::error_code ignored;
         socket.close(ignored);
         continue;
       }
       beast::error_code ignored;  // a peer already gone fails in its session instead
       socket.set_option(tcp::no_delay(true), ignored);
-      asio::co_spawn(ioc, session(std::move(socket), std::move(remote)), asio::detached);
+      asio::co_spawn(ioc, session(std::move(socket), std::move(remote), std::move(key)),
+                     asio::detached);
     }
   }
 
@@ -242,6 +365,12 @@ struct HttpServer::Impl {
     asio::co_spawn(ioc, drain(), asio::detached);
   }
 };
+
+std::string connection_key(const std::string& address) {
+  beast::error_code ec;
+  auto parsed = asio::ip::make_address(address, ec);
+  return ec ? address : client_key(parsed);
+}
 
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}

@@ -25,11 +25,23 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{10};   // how long in-flight requests may finish
   // Concurrent connections one peer address may hold; more are closed at accept, unread.
   // 0: no limit.
+  // Keyed by the client key: the address for IPv4, its /64 for IPv6.
   unsigned max_connections_per_ip = 256;
+  // Concurrent connections in all; more are closed at accept. 0: no limit.
+  unsigned max_connections = 10000;
+  // After an error answer the connection is half-closed and what the client still sends is
+  // read and discarded for at most this long / this much (nginx's lingering close), so the
+  // answer is not lost to a reset.
+  std::chrono::milliseconds linger_time{5000};
+  std::size_t linger_bytes = 8 * 1024 * 1024;
   // Public GET answers repeated from memory on the I/O thread (response_cache.h); 0: off.
   std::chrono::milliseconds response_cache_ttl{1000};
   std::size_t response_cache_bytes = 16 * 1024 * 1024;
 };
+
+// The key the per-client connection cap counts by: an IPv4 address (also IPv4-mapped) as
+// is, an IPv6 address by its /64 ("2001:db8:1:2::/64"); text that is no address, as is.
+std::string connection_key(const std::string& address);
 
 // Called on a worker thread. Must not throw (wrap with the app's error mapping).
 using RequestHandler = std::function<Response(Request&)>;

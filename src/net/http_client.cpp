@@ -2,7 +2,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netdb.h>
+#include <sys/socket.h>
 
 #include <boost/url.hpp>
 #include <cctype>
@@ -78,6 +78,34 @@ Target parse_target(const std::string& url) {
   return t;
 }
 
+// The address check at connect time (CURLOPT_OPENSOCKETFUNCTION).
+struct SocketGuard {
+  const HttpClient* client;
+  bool allow_any;
+  bool refused;
+};
+
+curl_socket_t open_checked_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* guard = static_cast<SocketGuard*>(user);
+  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+  std::optional<IpAddress> ip;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text,
+              sizeof text);
+    ip = parse_ip(text);
+  } else if (address->family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text,
+              sizeof text);
+    ip = parse_ip(text);
+  }
+  if (!ip || (!guard->allow_any && !guard->client->address_allowed(*ip))) {
+    guard->refused = true;
+    return CURL_SOCKET_BAD;
+  }
+  return ::socket(address->family, address->socktype, address->protocol);
+}
+
 }  // namespace
 
 std::string HttpResponse::header(const std::string& name) const {
@@ -110,47 +138,19 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& s
   for (int hop = 0;; ++hop) {
     Target target = parse_target(url);
 
-    // Resolve once, check every address, and pin the first allowed one for the connection.
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    std::string host_for_lookup = target.host;
-    if (host_for_lookup.size() > 2 && host_for_lookup.front() == '[')
-      host_for_lookup = host_for_lookup.substr(1, host_for_lookup.size() - 2);
-    if (getaddrinfo(host_for_lookup.c_str(), nullptr, &hints, &found) != 0 || !found)
-      throw FetchError(FetchError::Kind::kResolve, "cannot resolve " + target.host);
-    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, freeaddrinfo);
-    std::string pinned;
-    for (auto* ai = found; ai; ai = ai->ai_next) {
-      char text[INET6_ADDRSTRLEN] = {};
-      if (ai->ai_family == AF_INET)
-        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(ai->ai_addr)->sin_addr, text,
-                  sizeof text);
-      else if (ai->ai_family == AF_INET6)
-        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(ai->ai_addr)->sin6_addr, text,
-                  sizeof text);
-      else
-        continue;
-      auto ip = parse_ip(text);
-      if (!ip || !address_allowed(*ip))
-        throw FetchError(FetchError::Kind::kForbiddenAddress,
-                         target.host + " resolves to a private or loopback address");
-      if (pinned.empty()) pinned = ip->v6 ? "[" + std::string(text) + "]" : std::string(text);
-    }
-    if (pinned.empty())
-      throw FetchError(FetchError::Kind::kResolve, "no usable address for " + target.host);
-
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (remaining.count() <= 0) throw FetchError(FetchError::Kind::kTimeout, "timed out");
 
+    // curl resolves the name (its threaded resolver, so DNS is inside the deadline) and
+    // every address it is about to connect to is checked here, in CURLOPT_OPENSOCKETFUNCTION:
+    // what is checked is what is connected to, whatever spelling of the host (escapes,
+    // trailing dot, IDN) curl resolved.
+    SocketGuard guard{this, options.allow_private_addresses, false};
     HttpResponse response;
     Collector collector{&response.body, options.max_response_bytes};
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) throw FetchError(FetchError::Kind::kNetwork, "cannot create a transfer");
-    std::string resolve_entry = host_for_lookup + ":" + std::to_string(target.port) + ":" + pinned;
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(
-        curl_slist_append(nullptr, resolve_entry.c_str()), curl_slist_free_all);
     curl_slist* header_list = nullptr;
     for (const auto& [k, v] : headers)
       header_list = curl_slist_append(header_list, (k + ": " + v).c_str());
@@ -160,7 +160,12 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& s
 
     CURL* h = curl.get();
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked_socket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &guard);
+    // No proxy, whatever http_proxy / https_proxy / ALL_PROXY say: a proxy would connect
+    // for us, past the address check.
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
     if (method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -185,6 +190,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& s
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
 
     CURLcode rc = curl_easy_perform(h);
+    if (guard.refused && rc != CURLE_OK)
+      throw FetchError(FetchError::Kind::kForbiddenAddress,
+                       target.host + " resolves to a private or loopback address");
+    if (rc == CURLE_COULDNT_RESOLVE_HOST)
+      throw FetchError(FetchError::Kind::kResolve, "cannot resolve " + target.host);
     if (collector.overflow || rc == CURLE_FILESIZE_EXCEEDED)
       throw FetchError(
           FetchError::Kind::kTooLarge,

@@ -25,6 +25,9 @@ struct RequestOptions {
   std::chrono::milliseconds timeout{10000};  // whole exchange, connect included
   std::size_t max_response_bytes = 1024 * 1024;
   int max_redirects = 0;
+  // Reach private and loopback addresses too: only for a server the operator named
+  // (L1_SERVERS), never for a URL a client or a remote document chose.
+  bool allow_private_addresses = false;
 };
 
 struct HttpResponse {
@@ -39,7 +42,16 @@ struct HttpResponse {
 
 class FetchError : public std::runtime_error {
  public:
-  enum class Kind { kBadUrl, kForbiddenAddress, kResolve, kConnect, kTimeout, kTooLarge, kTooManyRedirects, kNetwork };
+  enum class Kind {
+    kBadUrl,
+    kForbiddenAddress,
+    kResolve,
+    kConnect,
+    kTimeout,
+    kTooLarge,
+    kTooManyRedirects,
+    kNetwork
+  };
   FetchError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   Kind kind() const { return kind_; }
 

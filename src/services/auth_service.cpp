@@ -44,7 +44,9 @@ AuthService::AuthService(store::Store& store, crypto::KeyStore& keys, std::strin
       attempts_per_client_(limits.auth_attempts_per_ip,
                            std::chrono::seconds(limits.auth_ip_window_seconds)),
       failures_per_account_(limits.failed_logins_per_account,
-                            std::chrono::seconds(limits.failed_login_window_seconds)) {}
+                            std::chrono::seconds(limits.failed_login_window_seconds)),
+      failures_account_wide_(limits.failed_logins_account_wide,
+                             std::chrono::seconds(limits.failed_login_window_seconds)) {}
 
 std::string AuthService::normalize_username(std::string_view username) {
   std::string name = ascii_lower(username);
@@ -91,23 +93,38 @@ IssuedToken AuthService::login(std::string_view username, std::string_view passw
   limit_client(client);
   if (username.empty() || username.size() > 64 || password.size() > kMaxPassword) throw fail();
   std::string name = ascii_lower(username);
-  // Every attempt takes a token before the password is checked (so concurrent guesses
-  // cannot overrun the limit) and a success gives them all back. Unknown names are
-  // limited like real ones, so the 429 says nothing about which accounts exist.
-  if (auto wait = failures_per_account_.acquire(name))
-    throw ApiError::too_many_requests("Too many failed logins for this account; try again in " +
-                                          std::to_string(wait->count()) + " seconds",
-                                      *wait);
+  // Failures are counted per (account, client key): someone else's wrong guesses never lock
+  // the owner's address out. Only failures take tokens, so a correct password from an
+  // address without failures always gets in; concurrent guesses from one address are
+  // bounded by the per-address attempt limit above. Account-wide, a much higher threshold
+  // stops addresses that have failed on the account from trying again (a distributed
+  // guesser gets one try per fresh address). Unknown names are limited like real ones, so
+  // a 429 says nothing about which accounts exist.
+  const std::string pair = name + "|" + (client.empty() ? "" : client_key(client));
+  const auto locked = [](std::chrono::seconds wait) {
+    return ApiError::too_many_requests("Too many failed logins for this account; try again in " +
+                                           std::to_string(wait.count()) + " seconds",
+                                       wait);
+  };
+  if (auto wait = failures_per_account_.check(pair)) throw locked(*wait);
+  if (failures_per_account_.spent(pair)) {
+    if (auto wait = failures_account_wide_.check(name)) throw locked(*wait);
+  }
+  const auto failed = [&] {
+    failures_per_account_.consume(pair);
+    failures_account_wide_.consume(name);
+    return fail();
+  };
   auto user = store_.find_user(name);
   if (!user) {
     // Made on first need, not at start: one Argon2id hash is ~150 ms and ~19 MiB.
     std::call_once(dummy_hash_once_,
                    [this] { dummy_hash_ = crypto::hash_password(crypto::random_token_hex(16)); });
     crypto::verify_password(dummy_hash_, password);
-    throw fail();
+    throw failed();
   }
-  if (!crypto::verify_password(user->password_hash, password)) throw fail();
-  failures_per_account_.reset(name);
+  if (!crypto::verify_password(user->password_hash, password)) throw failed();
+  failures_per_account_.reset(pair);
   return issue(*user);
 }
 
@@ -120,14 +137,46 @@ IssuedToken AuthService::issue(const store::User& user) {
   return {user, crypto::jwt_encode_hs256(claims, jwt_secret_), claims.exp};
 }
 
-AuthenticatedUser AuthService::authenticate(std::string_view token) {
+std::pair<crypto::JwtClaims, store::User> AuthService::check_token(std::string_view token) {
   auto result = crypto::jwt_decode_hs256(token, jwt_secret_, unix_now());
   if (!result.claims) throw ApiError::unauthorized("Invalid token: " + result.error);
   if (store_.is_token_revoked(result.claims->jti))
     throw ApiError::unauthorized("Invalid token: token revoked");
   auto user = store_.find_user(result.claims->sub);
   if (!user) throw ApiError::unauthorized("Invalid token: unknown user");
-  return {*user, result.claims->jti, result.claims->exp};
+  if (result.claims->iat < user->tokens_valid_after)
+    throw ApiError::unauthorized("Invalid token: issued before the password was changed");
+  return {std::move(*result.claims), std::move(*user)};
+}
+
+AuthenticatedUser AuthService::authenticate(std::string_view token) {
+  auto [claims, user] = check_token(token);
+  if (!claims.scope.empty() || !claims.aud.empty())
+    throw ApiError::unauthorized("Invalid token: not a session token");
+  return {user, claims.jti, claims.exp};
+}
+
+std::string AuthService::issue_l1_token(const std::string& username, const std::string& audience) {
+  crypto::JwtClaims claims;
+  claims.sub = username;
+  claims.jti = crypto::random_token_hex(16);
+  claims.iat = unix_now();
+  claims.exp = claims.iat + kL1TokenLifetimeSeconds;
+  claims.aud = audience;
+  claims.scope = kL1Scope;
+  return crypto::jwt_encode_hs256(claims, jwt_secret_);
+}
+
+AuthenticatedUser AuthService::verify_l1_token(std::string_view token,
+                                               const std::string& audience) {
+  std::lock_guard lock(l1_use_mu_);
+  auto [claims, user] = check_token(token);
+  if (claims.scope != kL1Scope)
+    throw ApiError::unauthorized("Invalid token: not an L1 token (a renderer gets its own)");
+  if (claims.aud != audience) throw ApiError::unauthorized("Invalid token: for another L1 server");
+  // Single use: the first verify spends it (the revocation list keeps it until it expires).
+  store_.revoke_token(claims.jti, claims.exp);
+  return {user, claims.jti, claims.exp};
 }
 
 void AuthService::logout(const AuthenticatedUser& who) {

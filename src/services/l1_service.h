@@ -95,8 +95,8 @@ class L1Service {
   static Json provenance_json(const L1Run& run, const std::string& l1_server);
 
   // POST /auth/verify: `l1_server` must be configured (403, checked first so unlisted callers
-  // learn nothing about tokens), then the token must be present and valid (401: missing,
-  // bad, expired, revoked).
+  // learn nothing about tokens), then the token must be an unused L1 token for that server
+  // (401: missing, bad, expired, revoked, used, a session token, another audience).
   VerifiedToken verify_token(std::string_view l1_server, const std::optional<std::string>& token);
 
   // Every configured server with the user's attachment state (nullopt: anonymous, nothing
@@ -104,9 +104,10 @@ class L1Service {
   // detached.
   std::vector<RendererEntry> list_for_user(const std::optional<std::string>& username);
   // Records the attachment (idempotent; the first attached_at is kept) and returns where to
-  // send the browser: {l1}/auth?auth_token=<token, URL-encoded>. 403 unless configured.
-  std::string attach(const std::string& username, std::string_view l1_server,
-                     std::string_view token);
+  // send the browser: {l1}/auth?auth_token=<a token of the L1's own, URL-encoded>
+  // (AuthService::issue_l1_token: 5 minutes, single use, for that L1, only for
+  // /auth/verify). 403 unless configured.
+  std::string attach(const std::string& username, std::string_view l1_server);
   // Removes the attachment; true when there was one. A server that is neither configured
   // nor attached is 403; one that is only attached (removed from L1_SERVERS since) may be
   // detached. 422 when `l1_server` is not a server URL.

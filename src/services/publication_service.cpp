@@ -1,13 +1,16 @@
 #include "services/publication_service.h"
 
+#include "crypto/uuid.h"
+#include "services/claim_log/claim_log_service.h"
 #include "util/error.h"
 #include "util/paging.h"
 
 namespace artdag::services {
 
 PublicationService::PublicationService(store::Store& store, crypto::KeyStore& keys,
-                                       const activitypub::Uris& uris)
-    : store_(store), keys_(keys), uris_(uris) {}
+                                       const activitypub::Uris& uris,
+                                       claim_log::ClaimLogService* claim_log)
+    : store_(store), keys_(keys), uris_(uris), claim_log_(claim_log) {}
 
 store::User PublicationService::get_user(const std::string& username) {
   if (!activitypub::is_valid_username(username)) throw ApiError::not_found("User not found");
@@ -37,8 +40,9 @@ Json PublicationService::webfinger(const std::string& resource) {
 Json PublicationService::nodeinfo() {
   auto stats = store_.stats();
   activitypub::NodeInfoUsage usage{stats.users, stats.activities};
-  return activitypub::nodeinfo_document(ARTDAG_VERSION, usage, true,
-                                        Json{{"nodeName", uris_.domain()}});
+  Json metadata{{"nodeName", uris_.domain()}};
+  if (claim_log_) metadata["claimLog"] = claim_log_->metadata();
+  return activitypub::nodeinfo_document(ARTDAG_VERSION, usage, true, metadata);
 }
 
 Json PublicationService::outbox(const std::string& username, const std::string& encoded_query) {
@@ -121,10 +125,15 @@ std::vector<store::Activity> PublicationService::log_page(std::optional<int64_t>
   return store_.list_activities("", before_index, limit);
 }
 
-std::string PublicationService::activity_wire(int64_t index) {
-  auto row = store_.find_activity(index);
+std::string PublicationService::activity_wire(const std::string& index_or_uuid) {
+  std::optional<store::Activity> row;
+  if (auto index = parse_whole_number(index_or_uuid, 0)) {
+    row = store_.find_activity(*index);
+  } else if (crypto::is_uuid_v7(index_or_uuid)) {
+    row = store_.find_activity_by_id(uris_.activity_by_uuid(index_or_uuid));
+  }
   if (!row) throw ApiError::not_found("Activity not found");
-  // Stored as to_wire() wrote it when signing: served as is, without a parse and re-dump.
+  // Stored as it was signed (canonical since the claim log): served as is.
   return std::move(row->json);
 }
 

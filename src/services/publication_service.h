@@ -12,9 +12,14 @@
 
 namespace artdag::services {
 
+namespace claim_log {
+class ClaimLogService;
+}
+
 class PublicationService {
  public:
-  PublicationService(store::Store& store, crypto::KeyStore& keys, const activitypub::Uris& uris);
+  PublicationService(store::Store& store, crypto::KeyStore& keys, const activitypub::Uris& uris,
+                     claim_log::ClaimLogService* claim_log = nullptr);
 
   store::User get_user(const std::string& username);  // 404 when absent
   Json actor(const std::string& username);
@@ -33,7 +38,8 @@ class PublicationService {
   // The whole log, newest first (for /activities): a page of activities.
   std::vector<store::Activity> log_page(std::optional<int64_t> before_index, int limit);
   // The activity at `index` exactly as stored and signed (wire JSON text); 404 when absent.
-  std::string activity_wire(int64_t index);
+  // Found by its index (every activity) or its UUID (those signed with a UUID id).
+  std::string activity_wire(const std::string& index_or_uuid);
   Json object(const std::string& content_hash);  // 404 when absent
   // The stored row of an activity (pages show it), or nullopt.
   std::optional<store::Activity> find_activity(int64_t index);
@@ -47,6 +53,7 @@ class PublicationService {
   store::Store& store_;
   crypto::KeyStore& keys_;
   const activitypub::Uris& uris_;
+  claim_log::ClaimLogService* claim_log_;
 };
 
 }  // namespace artdag::services

@@ -23,10 +23,50 @@ void RateLimiter::make_room(Clock::time_point now) {
   std::erase_if(buckets_,
                 [&](const auto& entry) { return refilled(entry.second, now) >= capacity_; });
   if (buckets_.size() < max_keys_) return;
-  auto oldest = std::min_element(
-      buckets_.begin(), buckets_.end(),
-      [](const auto& a, const auto& b) { return a.second.updated < b.second.updated; });
-  buckets_.erase(oldest);
+  // The least limited goes (ties: the least recently used), never a locked key while an
+  // unlocked one is tracked: flooding new keys must not evict a lock-out.
+  auto victim =
+      std::max_element(buckets_.begin(), buckets_.end(), [&](const auto& a, const auto& b) {
+        const double ta = refilled(a.second, now), tb = refilled(b.second, now);
+        if (ta != tb) return ta < tb;
+        return a.second.updated > b.second.updated;
+      });
+  buckets_.erase(victim);
+}
+
+std::chrono::seconds RateLimiter::wait_for_token(double tokens) const {
+  auto wait = static_cast<long long>(std::ceil((1.0 - tokens) / tokens_per_second_));
+  return std::chrono::seconds(std::max<long long>(wait, 1));
+}
+
+std::optional<std::chrono::seconds> RateLimiter::check(std::string_view key,
+                                                       Clock::time_point now) const {
+  if (!enabled()) return std::nullopt;
+  std::lock_guard lock(mu_);
+  auto it = buckets_.find(std::string(key));
+  if (it == buckets_.end()) return std::nullopt;
+  const double tokens = refilled(it->second, now);
+  if (tokens >= 1.0) return std::nullopt;
+  return wait_for_token(tokens);
+}
+
+void RateLimiter::consume(std::string_view key, Clock::time_point now) {
+  if (!enabled()) return;
+  std::lock_guard lock(mu_);
+  auto it = buckets_.find(std::string(key));
+  if (it == buckets_.end()) {
+    if (buckets_.size() >= max_keys_) make_room(now);
+    buckets_.emplace(std::string(key), Bucket{capacity_ - 1.0, now});
+    return;
+  }
+  it->second = {std::max(refilled(it->second, now) - 1.0, -static_cast<double>(capacity_)), now};
+}
+
+bool RateLimiter::spent(std::string_view key, Clock::time_point now) const {
+  if (!enabled()) return false;
+  std::lock_guard lock(mu_);
+  auto it = buckets_.find(std::string(key));
+  return it != buckets_.end() && refilled(it->second, now) < capacity_;
 }
 
 std::optional<std::chrono::seconds> RateLimiter::acquire(std::string_view key,
@@ -40,10 +80,7 @@ std::optional<std::chrono::seconds> RateLimiter::acquire(std::string_view key,
     return std::nullopt;
   }
   double tokens = refilled(it->second, now);
-  if (tokens < 1.0) {
-    auto wait = static_cast<long long>(std::ceil((1.0 - tokens) / tokens_per_second_));
-    return std::chrono::seconds(std::max<long long>(wait, 1));
-  }
+  if (tokens < 1.0) return wait_for_token(tokens);
   it->second = {tokens - 1.0, now};
   return std::nullopt;
 }

@@ -26,6 +26,14 @@ class RateLimiter {
   // one is (at least 1 s).
   std::optional<std::chrono::seconds> acquire(std::string_view key,
                                               Clock::time_point now = Clock::now());
+  // How long until `key` has a token, or nullopt when it has one now; takes nothing.
+  std::optional<std::chrono::seconds> check(std::string_view key,
+                                            Clock::time_point now = Clock::now()) const;
+  // Takes one token for `key` whether or not one is left (down to -capacity, so attempts
+  // made while limited push the end of the limit further out: a back-off).
+  void consume(std::string_view key, Clock::time_point now = Clock::now());
+  // Whether `key` has spent any of its tokens (is tracked and not full).
+  bool spent(std::string_view key, Clock::time_point now = Clock::now()) const;
   // Forgets the key (a successful login clears its failures).
   void reset(std::string_view key);
   std::size_t tracked_keys() const;
@@ -37,8 +45,9 @@ class RateLimiter {
     Clock::time_point updated;
   };
   double refilled(const Bucket& bucket, Clock::time_point now) const;
-  // Makes room for one more key: drops full buckets (the same as no entry), then the
-  // least recently used one if every tracked key is still limited.
+  std::chrono::seconds wait_for_token(double tokens) const;
+  // Makes room for one more key: drops full buckets (the same as no entry), then the one
+  // with the most tokens (the least limited; a locked key is the last to go).
   void make_room(Clock::time_point now);
 
   int capacity_;

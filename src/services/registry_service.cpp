@@ -2,6 +2,8 @@
 
 #include "activitypub/documents.h"
 #include "activitypub/ld_signature.h"
+#include "services/claim_log/claim_log_service.h"
+#include "services/claim_log/log_activity.h"
 #include "util/error.h"
 #include "util/paging.h"
 #include "util/time.h"
@@ -20,8 +22,9 @@ bool has_float(const Json& value) {
 
 RegistryService::RegistryService(store::Store& store, crypto::KeyStore& keys,
                                  const activitypub::Uris& uris,
-                                 federation::DeliveryNotifier* delivery)
-    : store_(store), keys_(keys), uris_(uris), delivery_(delivery) {}
+                                 federation::DeliveryNotifier* delivery,
+                                 claim_log::ClaimLogService* claim_log)
+    : store_(store), keys_(keys), uris_(uris), delivery_(delivery), claim_log_(claim_log) {}
 
 RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
   if (!r.provenance.is_null() && has_float(r.provenance))
@@ -44,14 +47,11 @@ RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
   // Load the key before the transaction: a missing key fails fast, outside any lock.
   crypto::RsaKey key = keys_.ensure(r.owner);
   std::string key_id = uris_.key_id(r.owner);
-  Json signed_activity;
-  auto result = store_.create_asset_with_activity(request, "Create", [&](int64_t index) {
-    store::Asset at_index = a;
-    at_index.activity_index = index;
-    signed_activity = activitypub::sign_activity(
-        activitypub::create_activity(uris_, at_index, index), key, key_id, a.created_at);
-    return to_wire(signed_activity);
-  });
+  // Signed before it is sequenced: the transaction below only records it.
+  auto claim = claim_log::sign_for_log(
+      activitypub::create_activity(uris_, a, claim_log::new_activity_id(uris_)), key, key_id,
+      a.owner, a.content_hash, a.created_at);
+  auto result = store_.create_asset_with_activity(request, claim.sequenced);
   if (auto* conflict = std::get_if<store::CreateConflict>(&result)) {
     switch (*conflict) {
       case store::CreateConflict::kNameTaken:
@@ -64,9 +64,13 @@ RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
         throw ApiError::conflict("Run " + r.run_id + " was already recorded");
     }
   }
-  // The Create's fan-out row was written with it: wake the delivery worker.
+  // The Create's fan-out row was written with it: wake the delivery worker, and the
+  // integrator so the claim is in a checkpoint within a second.
   if (delivery_) delivery_->notify();
-  return {std::get<store::Asset>(result), std::move(signed_activity)};
+  const auto& asset = std::get<store::Asset>(result);
+  if (claim_log_) claim_log_->notify();
+  return {asset, std::move(claim.document),
+          claim_log_ ? claim_log_->proof_url(asset.activity_index) : std::string()};
 }
 
 store::Asset RegistryService::get_asset(const std::string& name) {

@@ -13,6 +13,10 @@
 
 namespace artdag::services {
 
+namespace claim_log {
+class ClaimLogService;
+}
+
 // A registration after validation; the one input of register_asset (POST /assets and
 // record-run both come through here).
 struct AssetRegistration {
@@ -31,7 +35,8 @@ struct AssetRegistration {
 
 struct RegisteredAsset {
   store::Asset asset;
-  Json activity;  // the signed Create as stored
+  Json activity;          // the signed Create as stored
+  std::string proof_url;  // its tlog-proof in the claim log (BASE/log/proof/{index})
 };
 
 struct AssetListing {
@@ -49,7 +54,8 @@ class RegistryService {
 
   // `delivery`, when given, is poked after each registration so its Create goes out now.
   RegistryService(store::Store& store, crypto::KeyStore& keys, const activitypub::Uris& uris,
-                  federation::DeliveryNotifier* delivery = nullptr);
+                  federation::DeliveryNotifier* delivery = nullptr,
+                  claim_log::ClaimLogService* claim_log = nullptr);
 
   // Validates a POST /assets body for `owner`; throws ApiError 422 naming the bad field.
   static AssetRegistration parse_registration(const Json& body, const std::string& owner);
@@ -73,6 +79,7 @@ class RegistryService {
   crypto::KeyStore& keys_;
   const activitypub::Uris& uris_;
   federation::DeliveryNotifier* delivery_;
+  claim_log::ClaimLogService* claim_log_;
 };
 
 }  // namespace artdag::services

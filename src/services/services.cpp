@@ -9,9 +9,10 @@ Services::Services(Config cfg, std::unique_ptr<store::Store> st)
       config(std::move(cfg)),
       keys(config.keys_dir()),
       uris(config.base_url, config.domain),
+      claim_log(*store_, claim_log::load_log_identity(config.domain, config.log_keys_dir()), uris),
       auth(*store_, keys, config.jwt_secret, config.limits),
-      registry(*store_, keys, uris, &delivery),
-      publication(*store_, keys, uris),
+      registry(*store_, keys, uris, &delivery, &claim_log),
+      publication(*store_, keys, uris, &claim_log),
       l1(config, *store_, registry, auth, uris),
       federation(config, *store_, keys, uris, delivery) {}
 

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "crypto/key_store.h"
 #include "services/auth_service.h"
+#include "services/claim_log/claim_log_service.h"
 #include "services/federation/delivery.h"
 #include "services/federation/delivery_notifier.h"
 #include "services/federation/federation_service.h"
@@ -42,6 +43,8 @@ class Services {
   // Poke after queueing outgoing activities (append_activity, enqueue_delivery) so the
   // delivery worker started by `serve` sends them now instead of at its next poll.
   federation::DeliveryNotifier delivery;
+  // The claim log: checkpoints, tiles, proofs; `serve` starts its integrator.
+  claim_log::ClaimLogService claim_log;
   AuthService auth;
   RegistryService registry;
   PublicationService publication;

@@ -18,12 +18,17 @@ struct NewAsset {
   Asset asset;  // id, activity_index, counts ignored
 };
 
-// Builds the activity for the index the store allocated. Called inside the transaction,
-// after the asset row is in; if it throws, the transaction is rolled back and the exception
-// propagates (the index is not consumed). Returns the activity JSON text to store.
-// While it runs the store holds the activity-index lock and one pooled connection: it must
-// be quick (sign and serialise) and must not call back into the store.
-using ActivityBuilder = std::function<std::string(int64_t index)>;
+// A complete, signed activity ready to be sequenced: nothing in it depends on the index it
+// will get, so it is signed before the transaction that takes the index starts, and that
+// transaction holds the log's sequence only for the short database work.
+struct NewActivity {
+  std::string activity_id;  // its `id`, BASE/activities/{uuid}; unique
+  std::string type;         // "Create", "Announce", ...
+  std::string actor;        // local username
+  std::string object_hash;  // content hash the activity is about (may be empty)
+  std::string published;    // ISO 8601 UTC
+  std::string json;         // the signed activity exactly as it will be served
+};
 
 enum class CreateConflict { kNameTaken, kHashOwned, kRunRecorded };
 using CreateAssetResult = std::variant<Asset, CreateConflict>;
@@ -32,10 +37,10 @@ class ClaimStore {
  public:
   virtual ~ClaimStore() = default;
 
-  // Registry. Inserts the asset and its activity (at the next dense index) atomically.
+  // Registry. Inserts the asset and its activity (at the next dense index) atomically;
+  // a conflict (name, hash, run) leaves nothing behind and consumes no index.
   virtual CreateAssetResult create_asset_with_activity(const NewAsset& asset,
-                                                       const std::string& activity_type,
-                                                       const ActivityBuilder& build) = 0;
+                                                       const NewActivity& activity) = 0;
   virtual std::optional<Asset> find_asset_by_name(const std::string& name) = 0;
   virtual std::optional<Asset> find_asset_by_hash(const std::string& content_hash) = 0;
   // The asset recorded from an L1 run, if any (run_id non-empty).
@@ -44,10 +49,10 @@ class ClaimStore {
   virtual std::vector<Asset> list_assets(const AssetQuery& query) = 0;  // newest first
 
   // Appends a non-asset activity (Announce, Follow, ...) at the next index, atomically.
-  virtual Activity append_activity(const std::string& activity_type, const std::string& actor,
-                                   const std::string& object_hash, const std::string& published,
-                                   const ActivityBuilder& build) = 0;
+  virtual Activity append_activity(const NewActivity& activity) = 0;
   virtual std::optional<Activity> find_activity(int64_t index) = 0;
+  // By its UUID id (activities stored before those have none: find them by index).
+  virtual std::optional<Activity> find_activity_by_id(const std::string& activity_id) = 0;
   // Newest first; actor empty means all actors; before_index is a keyset cursor.
   virtual std::vector<Activity> list_activities(const std::string& actor,
                                                 std::optional<int64_t> before_index, int limit) = 0;

@@ -34,6 +34,10 @@ class FederationStore {
   virtual std::vector<Follower> list_followers(const std::string& username,
                                                std::optional<int64_t> before_id, int limit) = 0;
   virtual int64_t count_followers(const std::string& username) = 0;
+  // The user's followers whose actor URL starts with `prefix` ("https://host/").
+  virtual int64_t count_followers_on_host(const std::string& username,
+                                          const std::string& prefix) = 0;
+  virtual bool find_follower(const std::string& username, const std::string& actor_url) = 0;
 
   // Local users following remote actors. add_following returns false when the pair existed.
   virtual bool add_following(const Following& following) = 0;
@@ -51,6 +55,11 @@ class FederationStore {
 
   // Inbox bookkeeping. Each returns false for a duplicate.
   virtual bool mark_activity_seen(const std::string& activity_id, int64_t now) = 0;
+  // Forgets ids seen before `before` (unix seconds); returns how many.
+  virtual int64_t purge_inbox_seen(int64_t before) = 0;
+  // Drops cached actors fetched before `before` that no local user follows and that follow
+  // no local user (those are kept: their inboxes are used); returns how many.
+  virtual int64_t purge_remote_actors(int64_t before) = 0;
   // A Like or Announce of a local asset: recorded once per (type, actor, asset), and the
   // asset's like_count / announce_count follows.
   virtual bool record_reaction(const std::string& type, const std::string& activity_id,

@@ -218,14 +218,20 @@ CREATE TABLE log_state (
 INSERT INTO log_state (id, size, lease_owner, lease_until) VALUES (1, 0, '', 0);
 )SQL";
 
+// Abuse resistance (issue 14): purging the inbox's seen ids and cached actors by age, and
+// refusing tokens issued before a password change.
+constexpr std::string_view kV5 = R"SQL(
+CREATE INDEX inbox_seen_received_at_idx ON inbox_seen (received_at);
+CREATE INDEX remote_actors_fetched_at_idx ON remote_actors (fetched_at);
+ALTER TABLE users ADD COLUMN tokens_valid_after INTEGER NOT NULL DEFAULT 0;
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, "initial schema", kV1},
-      {2, "federation", kV2},
-      {3, "reaction count index", kV3},
-      {4, "claim log", kV4},
+      {1, "initial schema", kV1}, {2, "federation", kV2},       {3, "reaction count index", kV3},
+      {4, "claim log", kV4},      {5, "abuse resistance", kV5},
   };
   return kMigrations;
 }

@@ -13,6 +13,8 @@ struct User {
   std::string email;     // may be empty
   std::string password_hash;
   std::string created_at;  // ISO 8601 UTC
+  // Unix seconds of the last password change: tokens issued (iat) before it are refused.
+  int64_t tokens_valid_after = 0;
 };
 
 struct NewUser {
@@ -43,6 +45,7 @@ struct Asset {
 
 struct Activity {
   int64_t index = 0;        // dense, from 0, commit order
+  std::string activity_id;  // its UUID id; empty for activities whose id is their index URL
   std::string type;         // "Create", "Announce", ...
   std::string actor;        // local username
   std::string object_hash;  // content hash the activity is about (may be empty)

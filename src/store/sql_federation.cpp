@@ -54,6 +54,11 @@ constexpr std::string_view kListFollowers[2] = {
     "SELECT id, username, actor_url, inbox, shared_inbox, created_at FROM followers "
     "WHERE username = $1 AND id < $2 ORDER BY id DESC LIMIT $3"};
 constexpr std::string_view kCountFollowers = "SELECT COUNT(*) FROM followers WHERE username = $1";
+constexpr std::string_view kCountFollowersOnHost =
+    "SELECT COUNT(*) FROM followers WHERE username = $1 "
+    "AND substr(actor_url, 1, length(CAST($2 AS TEXT))) = CAST($2 AS TEXT)";
+constexpr std::string_view kFindFollower =
+    "SELECT 1 FROM followers WHERE username = $1 AND actor_url = $2";
 
 constexpr std::string_view kInsertFollowing =
     "INSERT INTO following (username, target_actor_url, follow_activity_id, state, created_at) "
@@ -78,6 +83,11 @@ constexpr std::string_view kLocalFollowersOf =
 constexpr std::string_view kMarkSeen =
     "INSERT INTO inbox_seen (activity_id, received_at) VALUES ($1, $2) "
     "ON CONFLICT (activity_id) DO NOTHING";
+constexpr std::string_view kPurgeSeen = "DELETE FROM inbox_seen WHERE received_at < $1";
+constexpr std::string_view kPurgeActors =
+    "DELETE FROM remote_actors WHERE fetched_at < $1 "
+    "AND NOT EXISTS (SELECT 1 FROM followers f WHERE f.actor_url = remote_actors.actor_url) "
+    "AND NOT EXISTS (SELECT 1 FROM following g WHERE g.target_actor_url = remote_actors.actor_url)";
 constexpr std::string_view kInsertReaction =
     "INSERT INTO reactions (activity_id, type, actor_url, content_hash, created_at) "
     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
@@ -248,6 +258,19 @@ int64_t count_followers(Backend& db, const std::string& username) {
   return n;
 }
 
+int64_t count_followers_on_host(Backend& db, const std::string& username,
+                                const std::string& prefix) {
+  int64_t n = 0;
+  db.read([&](Conn& c) { n = c.query_int(kCountFollowersOnHost, {username, prefix}).value_or(0); });
+  return n;
+}
+
+bool find_follower(Backend& db, const std::string& username, const std::string& actor_url) {
+  bool found = false;
+  db.read([&](Conn& c) { found = c.query_int(kFindFollower, {username, actor_url}).has_value(); });
+  return found;
+}
+
 bool add_following(Backend& db, const Following& f) {
   bool added = false;
   const std::string created = f.created_at.empty() ? iso8601_utc(unix_now()) : f.created_at;
@@ -311,6 +334,18 @@ bool mark_activity_seen(Backend& db, const std::string& activity_id, int64_t now
   int64_t n = 0;
   db.write([&](Conn& c) { n = c.exec(kMarkSeen, {activity_id, now}); });
   return n > 0;
+}
+
+int64_t purge_inbox_seen(Backend& db, int64_t before) {
+  int64_t n = 0;
+  db.write([&](Conn& c) { n = c.exec(kPurgeSeen, {before}); });
+  return n;
+}
+
+int64_t purge_remote_actors(Backend& db, int64_t before) {
+  int64_t n = 0;
+  db.write([&](Conn& c) { n = c.exec(kPurgeActors, {before}); });
+  return n;
 }
 
 bool record_reaction(Backend& db, const std::string& type, const std::string& activity_id,

@@ -24,6 +24,9 @@ bool remove_follower(Backend& db, const std::string& username, const std::string
 std::vector<Follower> list_followers(Backend& db, const std::string& username,
                                      std::optional<int64_t> before_id, int limit);
 int64_t count_followers(Backend& db, const std::string& username);
+int64_t count_followers_on_host(Backend& db, const std::string& username,
+                                const std::string& prefix);
+bool find_follower(Backend& db, const std::string& username, const std::string& actor_url);
 
 bool add_following(Backend& db, const Following& f);
 bool set_following_state(Backend& db, const std::string& username, const std::string& target,
@@ -37,6 +40,8 @@ int64_t count_following(Backend& db, const std::string& username);
 std::vector<std::string> local_followers_of(Backend& db, const std::string& target);
 
 bool mark_activity_seen(Backend& db, const std::string& activity_id, int64_t now);
+int64_t purge_inbox_seen(Backend& db, int64_t before);
+int64_t purge_remote_actors(Backend& db, int64_t before);
 bool record_reaction(Backend& db, const std::string& type, const std::string& activity_id,
                      const std::string& actor_url, const std::string& content_hash);
 bool remove_reaction(Backend& db, const std::string& activity_id, const std::string& actor_url);
@@ -83,6 +88,12 @@ class SqlFederationAreas : public virtual FederationStore, public virtual Delive
   int64_t count_followers(const std::string& username) override {
     return federation::count_followers(db_, ascii_lower(username));
   }
+  int64_t count_followers_on_host(const std::string& username, const std::string& prefix) override {
+    return federation::count_followers_on_host(db_, ascii_lower(username), prefix);
+  }
+  bool find_follower(const std::string& username, const std::string& actor_url) override {
+    return federation::find_follower(db_, ascii_lower(username), actor_url);
+  }
   bool add_following(const Following& f) override { return federation::add_following(db_, f); }
   bool set_following_state(const std::string& username, const std::string& target,
                            const std::string& state) override {
@@ -107,6 +118,12 @@ class SqlFederationAreas : public virtual FederationStore, public virtual Delive
   }
   bool mark_activity_seen(const std::string& activity_id, int64_t now) override {
     return federation::mark_activity_seen(db_, activity_id, now);
+  }
+  int64_t purge_inbox_seen(int64_t before) override {
+    return federation::purge_inbox_seen(db_, before);
+  }
+  int64_t purge_remote_actors(int64_t before) override {
+    return federation::purge_remote_actors(db_, before);
   }
   bool record_reaction(const std::string& type, const std::string& activity_id,
                        const std::string& actor_url, const std::string& content_hash) override {

@@ -9,6 +9,7 @@
 
 #include "store/sql_backend.h"
 #include "store/sql_federation.h"
+#include "store/sql_log.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/text.h"
@@ -37,10 +38,14 @@ constexpr std::string_view kInsertUser =
     "INSERT INTO users (username, email, password_hash, created_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (username) DO NOTHING RETURNING id";
 constexpr std::string_view kFindUser =
-    "SELECT id, username, email, password_hash, created_at FROM users WHERE username = $1";
-constexpr std::string_view kSetPassword = "UPDATE users SET password_hash = $1 WHERE username = $2";
+    "SELECT id, username, email, password_hash, created_at, tokens_valid_after FROM users "
+    "WHERE username = $1";
+// A new password ends every token issued before it (AuthService::authenticate).
+constexpr std::string_view kSetPassword =
+    "UPDATE users SET password_hash = $1, tokens_valid_after = $3 WHERE username = $2";
 constexpr std::string_view kListUsers =
-    "SELECT id, username, email, password_hash, created_at FROM users ORDER BY id "
+    "SELECT id, username, email, password_hash, created_at, tokens_valid_after FROM users "
+    "ORDER BY id "
     "LIMIT $1 OFFSET $2";
 
 constexpr std::string_view kRevokeToken =
@@ -79,10 +84,14 @@ constexpr std::string_view kAllocateIndex =
     "UPDATE activity_counter SET next_index = next_index + 1 WHERE id = 1 "
     "RETURNING next_index - 1";
 constexpr std::string_view kInsertActivity =
-    "INSERT INTO activities (idx, type, actor, object_hash, json, published) "
-    "VALUES ($1, $2, $3, $4, $5, $6)";
+    "INSERT INTO activities (idx, type, actor, object_hash, json, published, activity_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
 constexpr std::string_view kFindActivity =
-    "SELECT idx, type, actor, object_hash, json, published FROM activities WHERE idx = $1";
+    "SELECT idx, type, actor, object_hash, json, published, activity_id FROM activities WHERE idx "
+    "= $1";
+constexpr std::string_view kFindActivityById =
+    "SELECT idx, type, actor, object_hash, json, published, activity_id FROM activities "
+    "WHERE activity_id = $1";
 constexpr std::string_view kCountAllActivities =
     "SELECT next_index FROM activity_counter WHERE id = 1";
 constexpr std::string_view kCountActorActivities =
@@ -139,20 +148,20 @@ const std::string& list_assets_sql(unsigned mask) {
 }
 
 constexpr std::string_view kListActivities[4] = {
-    "SELECT idx, type, actor, object_hash, json, published FROM activities "
+    "SELECT idx, type, actor, object_hash, json, published, activity_id FROM activities "
     "ORDER BY idx DESC LIMIT $1",
-    "SELECT idx, type, actor, object_hash, json, published FROM activities "
+    "SELECT idx, type, actor, object_hash, json, published, activity_id FROM activities "
     "WHERE idx < $1 ORDER BY idx DESC LIMIT $2",
-    "SELECT idx, type, actor, object_hash, json, published FROM activities "
+    "SELECT idx, type, actor, object_hash, json, published, activity_id FROM activities "
     "WHERE actor = $1 ORDER BY idx DESC LIMIT $2",
-    "SELECT idx, type, actor, object_hash, json, published FROM activities "
+    "SELECT idx, type, actor, object_hash, json, published, activity_id FROM activities "
     "WHERE actor = $1 AND idx < $2 ORDER BY idx DESC LIMIT $3",
 };
 
 constexpr std::string_view kListActivitiesAfter[2] = {
-    "SELECT idx, type, actor, object_hash, json, published FROM activities "
+    "SELECT idx, type, actor, object_hash, json, published, activity_id FROM activities "
     "WHERE idx > $1 ORDER BY idx LIMIT $2",
-    "SELECT idx, type, actor, object_hash, json, published FROM activities "
+    "SELECT idx, type, actor, object_hash, json, published, activity_id FROM activities "
     "WHERE actor = $1 AND idx > $2 ORDER BY idx LIMIT $3",
 };
 
@@ -167,6 +176,7 @@ User read_user(const Row& r) {
   u.email = r.str(2);
   u.password_hash = r.str(3);
   u.created_at = r.str(4);
+  u.tokens_valid_after = r.int64(5);
   return u;
 }
 
@@ -212,6 +222,7 @@ Activity read_activity(const Row& r) {
   a.object_hash = r.str(3);
   a.json = r.str(4);
   a.published = r.str(5);
+  a.activity_id = r.str(6);
   return a;
 }
 
@@ -226,21 +237,21 @@ std::optional<CreateConflict> classify_conflict(const std::string& key) {
   return std::nullopt;
 }
 
-// Allocates the next dense index, builds the activity and inserts it.
-Activity append_in(Conn& c, const std::string& type, const std::string& actor,
-                   const std::string& object_hash, const std::string& published,
-                   const ActivityBuilder& build) {
+// Allocates the next dense index and inserts the (already signed) activity with its fan-out.
+Activity append_in(Conn& c, const NewActivity& in) {
   std::optional<int64_t> index = c.query_int(kAllocateIndex, {});
   if (!index) throw StoreUnavailable("activity counter missing: database not migrated?");
   Activity act;
   act.index = *index;
-  act.type = type;
-  act.actor = actor;
-  act.object_hash = object_hash;
-  act.published = published;
-  act.json = build(act.index);
+  act.activity_id = in.activity_id;
+  act.type = in.type;
+  act.actor = ascii_lower(in.actor);
+  act.object_hash = in.object_hash;
+  act.published = in.published.empty() ? iso8601_utc(unix_now()) : in.published;
+  act.json = in.json;
+  const Param activity_id = in.activity_id.empty() ? Param(nullptr) : Param(in.activity_id);
   c.exec(kInsertActivity,
-         {act.index, act.type, act.actor, act.object_hash, act.json, act.published});
+         {act.index, act.type, act.actor, act.object_hash, act.json, act.published, activity_id});
   federation::insert_fanout(c, act.index, unix_now());
   return act;
 }
@@ -248,10 +259,12 @@ Activity append_in(Conn& c, const std::string& type, const std::string& actor,
 // ---- the store ----------------------------------------------------------------------------
 
 // The federation and delivery areas come from sql::federation::SqlFederationAreas.
-class SqlStore final : public Store, private sql::federation::SqlFederationAreas {
+class SqlStore final : public Store,
+                       private sql::federation::SqlFederationAreas,
+                       private sql::SqlLogArea {
  public:
   explicit SqlStore(std::unique_ptr<Backend> backend)
-      : SqlFederationAreas(*backend), db_(std::move(backend)) {}
+      : SqlFederationAreas(*backend), SqlLogArea(*backend), db_(std::move(backend)) {}
 
   std::string backend() const override { return db_->name(); }
   bool ping() override { return db_->ping(); }
@@ -301,7 +314,8 @@ class SqlStore final : public Store, private sql::federation::SqlFederationAreas
   bool set_password_hash(const std::string& username, const std::string& hash) override {
     const std::string name = ascii_lower(username);
     int64_t changed = 0;
-    db_->write([&](Conn& c) { changed = c.exec(kSetPassword, {hash, name}); });
+    const int64_t now = unix_now();
+    db_->write([&](Conn& c) { changed = c.exec(kSetPassword, {hash, name, now}); });
     return changed > 0;
   }
 
@@ -336,8 +350,8 @@ class SqlStore final : public Store, private sql::federation::SqlFederationAreas
 
   // ---- assets ----
 
-  CreateAssetResult create_asset_with_activity(const NewAsset& in, const std::string& activity_type,
-                                               const ActivityBuilder& build) override {
+  CreateAssetResult create_asset_with_activity(const NewAsset& in,
+                                               const NewActivity& activity) override {
     Asset a = in.asset;
     a.owner = ascii_lower(a.owner);
     if (a.created_at.empty()) a.created_at = iso8601_utc(unix_now());
@@ -360,7 +374,7 @@ class SqlStore final : public Store, private sql::federation::SqlFederationAreas
         if (!id) throw StoreUnavailable("asset insert returned no id");
         a.id = *id;
         for (const std::string& tag : distinct_tags) c.exec(kInsertAssetTag, {tag, a.id});
-        Activity act = append_in(c, activity_type, a.owner, a.content_hash, a.created_at, build);
+        Activity act = append_in(c, activity);
         a.activity_index = act.index;
         c.exec(kSetAssetActivity, {a.activity_index, a.id});
       });
@@ -420,14 +434,19 @@ class SqlStore final : public Store, private sql::federation::SqlFederationAreas
 
   // ---- activities ----
 
-  Activity append_activity(const std::string& activity_type, const std::string& actor,
-                           const std::string& object_hash, const std::string& published,
-                           const ActivityBuilder& build) override {
+  Activity append_activity(const NewActivity& activity) override {
     Activity act;
-    const std::string when = published.empty() ? iso8601_utc(unix_now()) : published;
-    db_->write(
-        [&](Conn& c) { act = append_in(c, activity_type, actor, object_hash, when, build); });
+    db_->write([&](Conn& c) { act = append_in(c, activity); });
     return act;
+  }
+
+  std::optional<Activity> find_activity_by_id(const std::string& activity_id) override {
+    std::optional<Activity> out;
+    db_->read([&](Conn& c) {
+      out.reset();
+      c.exec(kFindActivityById, {activity_id}, [&](const Row& r) { out = read_activity(r); });
+    });
+    return out;
   }
 
   std::optional<Activity> find_activity(int64_t index) override {

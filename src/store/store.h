@@ -10,6 +10,7 @@
 #include "store/claim_store.h"
 #include "store/delivery_store.h"
 #include "store/federation_store.h"
+#include "store/log_store.h"
 #include "store/renderer_store.h"
 #include "store/user_store.h"
 
@@ -20,7 +21,8 @@ class Store : public virtual UserStore,
               public virtual ClaimStore,
               public virtual RendererStore,
               public virtual FederationStore,
-              public virtual DeliveryStore {
+              public virtual DeliveryStore,
+              public virtual LogStore {
  public:
   ~Store() override = default;
 

@@ -240,4 +240,30 @@ std::vector<Hash> MemoryTree::consistency_proof(std::uint64_t size1, std::uint64
   return tlog::consistency_proof(*this, size1, size2);
 }
 
+std::optional<CompactRange> CompactRange::from(std::uint64_t size, std::vector<Hash> hashes) {
+  if (static_cast<std::size_t>(std::popcount(size)) != hashes.size()) return std::nullopt;
+  CompactRange range;
+  range.size_ = size;
+  range.hashes_ = std::move(hashes);
+  return range;
+}
+
+void CompactRange::append(const Hash& leaf) {
+  hashes_.push_back(leaf);
+  // Each trailing 1-bit of the old size is a perfect subtree the new leaf completes.
+  for (std::uint64_t bits = size_; bits & 1; bits >>= 1) {
+    Hash right = hashes_.back();
+    hashes_.pop_back();
+    hashes_.back() = node_hash(hashes_.back(), right);
+  }
+  ++size_;
+}
+
+Hash CompactRange::root() const {
+  if (hashes_.empty()) return empty_root();
+  Hash root = hashes_.back();
+  for (std::size_t i = hashes_.size() - 1; i-- > 0;) root = node_hash(hashes_[i], root);
+  return root;
+}
+
 }  // namespace artdag::tlog

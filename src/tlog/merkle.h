@@ -84,4 +84,23 @@ class MemoryTree : public SubtreeHashes {
   std::vector<std::vector<Hash>> levels_;
 };
 
+// The right edge of a tree: the roots of its perfect subtrees, largest first (one per set
+// bit of the size). Enough to append leaves and compute every later root without keeping
+// the tree — what a monitor stores between runs.
+class CompactRange {
+ public:
+  CompactRange() = default;
+  // From a stored edge; nullopt unless `hashes` has one hash per set bit of `size`.
+  static std::optional<CompactRange> from(std::uint64_t size, std::vector<Hash> hashes);
+
+  void append(const Hash& leaf);
+  std::uint64_t size() const { return size_; }
+  const std::vector<Hash>& hashes() const { return hashes_; }
+  Hash root() const;  // empty_root() for size 0
+
+ private:
+  std::uint64_t size_ = 0;
+  std::vector<Hash> hashes_;
+};
+
 }  // namespace artdag::tlog

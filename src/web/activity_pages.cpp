@@ -3,6 +3,7 @@
 
 #include "util/error.h"
 #include "util/paging.h"
+#include "util/time.h"
 #include "web/html.h"
 #include "web/web_app.h"
 
@@ -21,7 +22,16 @@ http::Response log(http::Request& req, Page& page) {
   const bool more = trim_to_page(rows, kPageSize);
   Json activities = Json::array();
   for (const auto& row : rows) activities.push_back(activity_row_view(row));
-  Json view{{"activities", std::move(activities)},
+  Json checkpoint = false;
+  if (auto latest = page.services().claim_log.latest_checkpoint()) {
+    const std::string time = iso8601_utc(latest->published_at);
+    checkpoint = {{"size", latest->size},
+                  {"root", latest->root_hex},
+                  {"time", time},
+                  {"time_display", display_time(time)}};
+  }
+  Json view{{"checkpoint", std::move(checkpoint)},
+            {"activities", std::move(activities)},
             {"has_activities", !rows.empty()},
             {"first_href", before ? "/activities" : ""},
             {"next_href", more ? "/activities?cursor=" + std::to_string(rows.back().index) : ""}};

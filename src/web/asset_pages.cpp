@@ -144,6 +144,13 @@ http::Response detail(Page& page, const store::Asset& asset) {
           {"signed_display", display_time(check.created.empty() ? row->published : check.created)},
           {"valid", check.valid},
           {"reason", check.is_signed ? check.reason : "the activity carries no signature"}};
+      // Where the claim stands in the transparency log.
+      if (auto size = services.claim_log.checkpoint_size_containing(row->index)) {
+        claim["log_size"] = *size;
+        claim["proof_href"] = services.claim_log.proof_url(row->index);
+      } else {
+        claim["log_pending"] = true;
+      }
     }
   }
   Json page_view{{"asset", std::move(view)},

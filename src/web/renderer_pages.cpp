@@ -56,7 +56,7 @@ http::Response change(http::Request&, Page& page) {
   std::string action = field(form, "action");
   if (action == "attach") {
     page.allow_form_targets(l1_origins(l1));
-    return page.redirect(l1.attach(who.user.username, server, page.session_token()));
+    return page.redirect(l1.attach(who.user.username, server));
   }
   if (action == "detach") {
     l1.detach(who.user.username, server);

@@ -46,12 +46,6 @@ HttpResult post_asset(const std::string& base, const std::string& token, const s
       timeout_ms);
 }
 
-// The index of "BASE/activities/N".
-int64_t index_of(const std::string& activity_id) {
-  auto slash = activity_id.rfind('/');
-  return std::stoll(activity_id.substr(slash + 1));
-}
-
 void add_followers(store::Store& store, const InboxReceiver& receiver, const std::string& user,
                    int count) {
   for (int i = 0; i < count; ++i) {
@@ -64,22 +58,25 @@ void add_followers(store::Store& store, const InboxReceiver& receiver, const std
   }
 }
 
-// Activity indices received per inbox path, with how often each.
-std::map<std::string, std::map<int64_t, int>> received(const InboxReceiver& receiver) {
-  std::map<std::string, std::map<int64_t, int>> out;
+// The content hashes of the claims received per inbox path, with how often each.
+std::map<std::string, std::map<std::string, int>> received(const InboxReceiver& receiver) {
+  std::map<std::string, std::map<std::string, int>> out;
   for (const auto& r : receiver.requests()) {
-    auto id = Json::parse(r.body).value("id", std::string());
-    if (id.find("/activities/") != std::string::npos) ++out[r.path()][index_of(id)];
+    Json activity = Json::parse(r.body);
+    if (activity.value("type", std::string()) != "Create") continue;
+    ++out[r.path()][activity["object"]["contentHash"]["value"].get<std::string>()];
   }
   return out;
 }
 
-bool all_delivered(const InboxReceiver& receiver, int inboxes, int64_t activities) {
+// Every claim of the log (index → content hash) reached each of `inboxes` inboxes.
+bool all_delivered(const InboxReceiver& receiver, int inboxes,
+                   const std::map<int64_t, std::string>& log) {
   auto got = received(receiver);
   if (static_cast<int>(got.size()) < inboxes) return false;
-  for (const auto& [path, ids] : got)
-    for (int64_t i = 0; i < activities; ++i)
-      if (!ids.count(i)) return false;
+  for (const auto& [path, hashes] : got)
+    for (const auto& [index, hash] : log)
+      if (!hashes.count(hash)) return false;
   return true;
 }
 
@@ -156,7 +153,7 @@ TEST_F(Faults, SigkillMidFlightLosesNoAcknowledgedClaimAndDeliversEverything) {
         auto r = post_asset(server.base_url(), token, name, 5000);
         if (r.status == 201) {
           std::lock_guard lock(mu);
-          acknowledged[name] = index_of(r.json()["activity"]["id"]);
+          acknowledged[name] = r.json()["asset"]["activity_index"].get<int64_t>();
           ++ok;
         }
       }
@@ -176,7 +173,7 @@ TEST_F(Faults, SigkillMidFlightLosesNoAcknowledgedClaimAndDeliversEverything) {
     EXPECT_EQ(asset.status, 200) << name;
     EXPECT_EQ(hashes[index], crypto::sha3_256_hex(name)) << name << " at " << index;
   }
-  EXPECT_TRUE(eventually([&] { return all_delivered(receiver, 2, n); }, 20s))
+  EXPECT_TRUE(eventually([&] { return all_delivered(receiver, 2, hashes); }, 20s))
       << receiver.count() << " POSTs, " << delivered_before << " before the kill";
   EXPECT_TRUE(eventually([&] { return store->delivery_counts().pending == 0; }, 5s));
   EXPECT_EQ(store->delivery_counts().dead, 0);
@@ -328,13 +325,14 @@ TEST_F(Faults, TwoProcessesDeliverEachJobExactlyOnce) {
   std::map<int64_t, std::string> hashes;
   EXPECT_EQ(check_log_and_assets(a, &hashes), 24);
 
-  ASSERT_TRUE(eventually([&] { return all_delivered(receiver, 3, 24); }, 20s)) << receiver.count();
+  ASSERT_TRUE(eventually([&] { return all_delivered(receiver, 3, hashes); }, 20s))
+      << receiver.count();
   EXPECT_TRUE(eventually([&] { return store->delivery_counts().pending == 0; }, 5s));
   std::this_thread::sleep_for(500ms);  // a duplicate would be sent about now
   for (const auto& [path, ids] : received(receiver)) {
     EXPECT_EQ(ids.size(), 24u) << path;
-    for (const auto& [index, times] : ids)
-      EXPECT_EQ(times, 1) << path << " got " << index << " " << times << " times";
+    for (const auto& [hash, times] : ids)
+      EXPECT_EQ(times, 1) << path << " got " << hash << " " << times << " times";
   }
   EXPECT_EQ(receiver.count(), 72u);
   if (HasFailure()) std::cerr << a.log() << b.log();

@@ -522,36 +522,51 @@ TEST_F(L1Api, AuthVerifyAnswersOnlyListedL1Servers) {
     if (bearer) h.push_back("Authorization: Bearer " + *bearer);
     return http_request("POST", url("/auth/verify"), h, Json{{"l1_server", l1_server}}.dump());
   };
+  // The token an L1 gets: from the attach redirect (not followed here).
+  auto l1_token_for = [&](const std::string& l1_server) {
+    auto attach = http_request("POST", url("/renderers/attach"), auth(token),
+                               Json{{"l1_server", l1_server}}.dump());
+    EXPECT_EQ(attach.status, 302) << attach.body;
+    const std::string location = attach.header("location");
+    return location.substr(location.find("auth_token=") + 11);
+  };
 
-  auto ok = verify(l1().url(), token);
+  auto ok = verify(l1().url(), l1_token_for(l1().url()));
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.json(), (Json{{"valid", true},
                              {"username", "renderer_ver"},
                              {"actor_id", url("/users/renderer_ver")}}));
-  EXPECT_EQ(verify(l1().url() + "/", token).status, 200);  // normalised
-  EXPECT_EQ(verify("HTTPS://l1.example.com", token).status, 200);
+  EXPECT_EQ(verify(l1().url() + "/", l1_token_for(l1().url())).status, 200);  // normalised
+  EXPECT_EQ(verify("HTTPS://l1.example.com", l1_token_for("https://l1.example.com")).status, 200);
+
+  // Single use.
+  const std::string once = l1_token_for(l1().url());
+  EXPECT_EQ(verify(l1().url(), once).status, 200);
+  EXPECT_EQ(verify(l1().url(), once).status, 401);
+  // Bound to its L1: another listed L1 cannot use it.
+  EXPECT_EQ(verify("https://l1.example.com", l1_token_for(l1().url())).status, 401);
+  // A session token is not an L1 token, and an L1 token is no session.
+  auto session = verify(l1().url(), token);
+  EXPECT_EQ(session.status, 401);
+  const std::string unused = l1_token_for(l1().url());
+  EXPECT_EQ(http_request("GET", url("/auth/me"), auth(unused)).status, 401);
 
   // Unlisted callers learn nothing about the token: 403 whatever it is.
   for (const std::string& other :
        {std::string("http://127.0.0.1:1"), std::string("https://evil.example.com"),
         std::string("junk"), l1().url() + "/sub"}) {
-    EXPECT_EQ(verify(other, token).status, 403) << other;
+    EXPECT_EQ(verify(other, unused).status, 403) << other;
     EXPECT_EQ(verify(other, std::string("garbage")).status, 403) << other;
     EXPECT_EQ(verify(other, std::nullopt).status, 403) << other;
   }
-  auto missing = http_request("POST", url("/auth/verify"), auth(token), "{}");
+  auto missing = http_request("POST", url("/auth/verify"), auth(unused), "{}");
   EXPECT_EQ(missing.status, 422) << missing.body;
 
   // Listed caller, bad tokens: 401.
   EXPECT_EQ(verify(l1().url(), std::nullopt).status, 401);
   EXPECT_EQ(verify(l1().url(), std::string("garbage")).status, 401);
-  EXPECT_EQ(verify(l1().url(), token + "x").status, 401);
-  auto out = http_request("POST", url("/auth/logout"), {"Authorization: Bearer " + token});
-  ASSERT_EQ(out.status, 200);
-  auto revoked = verify(l1().url(), token);
-  EXPECT_EQ(revoked.status, 401);
-  EXPECT_NE(revoked.json()["detail"].get<std::string>().find("revoked"), std::string::npos)
-      << revoked.body;
+  EXPECT_EQ(verify(l1().url(), unused + "x").status, 401);
+  EXPECT_EQ(verify(l1().url(), unused).status, 200);
 }
 
 TEST_F(L1Api, AttachFlowEndToEnd) {
@@ -574,14 +589,18 @@ TEST_F(L1Api, AttachFlowEndToEnd) {
                              Json{{"l1_server", l1().url() + "/"}}.dump());
   ASSERT_EQ(attach.status, 302) << attach.body;
   std::string location = attach.header("location");
-  EXPECT_EQ(location, l1().url() + "/auth?auth_token=" + token);  // JWT characters need no escaping
+  // The L1 gets a token of its own (JWT characters need no escaping), not the session's.
+  const std::string prefix = l1().url() + "/auth?auth_token=";
+  ASSERT_EQ(location.rfind(prefix, 0), 0u) << location;
+  const std::string l1_token = location.substr(prefix.size());
+  EXPECT_NE(l1_token, token);
   EXPECT_EQ(attach.header("cache-control"), "no-store");
 
   // The browser follows it; the L1 calls back /auth/verify with the token.
   auto landed = http_request("GET", location);
   ASSERT_EQ(landed.status, 200) << landed.body;
   Json outcome = landed.json();
-  EXPECT_EQ(outcome["token"], token);
+  EXPECT_EQ(outcome["token"], l1_token);
   EXPECT_EQ(outcome["status"], 200) << outcome.dump();
   EXPECT_EQ(outcome["body"]["valid"], true);
   EXPECT_EQ(outcome["body"]["username"], "renderer_att");

@@ -25,9 +25,10 @@ class Limits : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
     suite_env_ = {
-        {"ARTDAG_AUTH_ATTEMPTS_PER_IP", "3"},       {"ARTDAG_AUTH_IP_WINDOW_SECONDS", "60"},
-        {"ARTDAG_LOGIN_FAILURES_PER_ACCOUNT", "2"}, {"ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS", "900"},
-        {"ARTDAG_MAX_CONNECTIONS_PER_IP", "3"},     {"ARTDAG_REQUEST_TIMEOUT_SECONDS", "3"}};
+        {"ARTDAG_AUTH_ATTEMPTS_PER_IP", "3"},        {"ARTDAG_AUTH_IP_WINDOW_SECONDS", "60"},
+        {"ARTDAG_LOGIN_FAILURES_PER_ACCOUNT", "2"},  {"ARTDAG_LOGIN_FAILURE_WINDOW_SECONDS", "900"},
+        {"ARTDAG_LOGIN_FAILURES_ACCOUNT_WIDE", "4"}, {"ARTDAG_MAX_CONNECTIONS_PER_IP", "3"},
+        {"ARTDAG_REQUEST_TIMEOUT_SECONDS", "3"}};
     SharedServerTest::SetUpTestSuite();
   }
   static void TearDownTestSuite() {
@@ -74,31 +75,46 @@ TEST_F(Limits, AttemptsPerAddressAre429WithRetryAfterAndOtherAddressesUnaffected
   expect_limited(form, 20);
 }
 
-TEST_F(Limits, FailedLoginsPerAccountLockOnlyThatAccountForABoundedTime) {
+TEST_F(Limits, FailedLoginsLockOnlyThatAccountFromThatAddressForABoundedTime) {
   ASSERT_EQ(register_from("127.0.0.10", "victim").status, 201);
   ASSERT_EQ(register_from("127.0.0.10", "bystander").status, 201);
-  // Two failures from two addresses (each under its own limit) use up the account's budget...
+  // Two failures from one address use up that address's budget on the account...
   EXPECT_EQ(login("127.0.0.11", "victim", "guess-number-1").status, 401);
-  EXPECT_EQ(login("127.0.0.12", "Victim", "guess-number-2").status, 401);
-  // ...so a third address is refused before the password is checked, even the right one,
-  // for one token's refill (900 s / 2) at most: the lock ends on its own.
-  expect_limited(login("127.0.0.13", "victim", "guess-number-3"), 450);
-  expect_limited(login("127.0.0.14", "victim", "correct horse battery"), 450);
+  EXPECT_EQ(login("127.0.0.11", "Victim", "guess-number-2").status, 401);
+  // ...so it is refused before the password is checked, even the right one, for one
+  // token's refill (900 s / 2) at most: the lock ends on its own.
+  expect_limited(login("127.0.0.11", "victim", "correct horse battery"), 450);
+  // The owner, from an address without failures, gets in: nobody can lock an account.
+  EXPECT_EQ(login("127.0.0.12", "victim", "correct horse battery").status, 200);
   // Other accounts are untouched.
   EXPECT_EQ(login("127.0.0.13", "bystander", "correct horse battery").status, 200);
   // Unknown names are limited the same way (the 429 does not reveal which accounts exist).
   EXPECT_EQ(login("127.0.0.15", "nobody_here", "x-password-1").status, 401);
   EXPECT_EQ(login("127.0.0.15", "nobody_here", "x-password-2").status, 401);
-  expect_limited(login("127.0.0.16", "nobody_here", "x-password-3"), 450);
+  expect_limited(login("127.0.0.15", "nobody_here", "x-password-3"), 450);
 }
 
-TEST_F(Limits, ASuccessfulLoginClearsTheAccountsFailures) {
+TEST_F(Limits, AccountWideFailuresStopOnlyAddressesThatFailed) {
+  ASSERT_EQ(register_from("127.0.0.40", "popular").status, 201);
+  // Four addresses, one failure each: the account-wide threshold (4) is reached.
+  for (const char* from : {"127.0.0.41", "127.0.0.42", "127.0.0.43", "127.0.0.44"})
+    EXPECT_EQ(login(from, "popular", "wrong-guess-1").status, 401) << from;
+  // An address that failed before is stopped although its own budget is not spent...
+  expect_limited(login("127.0.0.41", "popular", "wrong-guess-2"), 450);
+  // ...one that never failed still gets its try, and the owner gets in.
+  EXPECT_EQ(login("127.0.0.45", "popular", "wrong-guess-3").status, 401);
+  EXPECT_EQ(login("127.0.0.46", "popular", "correct horse battery").status, 200);
+}
+
+TEST_F(Limits, ASuccessfulLoginClearsThatAddresssFailures) {
   ASSERT_EQ(register_from("127.0.0.20", "typo").status, 201);
   EXPECT_EQ(login("127.0.0.21", "typo", "typo-password").status, 401);
   EXPECT_EQ(login("127.0.0.21", "typo", "correct horse battery").status, 200);
-  EXPECT_EQ(login("127.0.0.22", "typo", "typo-password").status, 401);
-  EXPECT_EQ(login("127.0.0.22", "typo", "typo-password").status, 401);
-  expect_limited(login("127.0.0.23", "typo", "correct horse battery"), 450);
+  EXPECT_EQ(login("127.0.0.21", "typo", "typo-password").status, 401);
+  EXPECT_EQ(register_from("127.0.0.20", "typo2").status, 201);
+  EXPECT_EQ(login("127.0.0.22", "typo2", "typo-password").status, 401);
+  EXPECT_EQ(login("127.0.0.22", "typo2", "typo-password").status, 401);
+  expect_limited(login("127.0.0.22", "typo2", "correct horse battery"), 450);
 }
 
 TEST_F(Limits, HtmlFormsAreLimitedToo) {

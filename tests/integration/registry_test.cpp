@@ -8,13 +8,16 @@
 #include "activitypub/ld_signature.h"
 #include "crypto/hash.h"
 #include "crypto/rsa_key.h"
+#include "crypto/uuid.h"
 #include "harness.h"
 #include "util/url.h"
 
 namespace artdag::test {
 namespace {
 
-std::string hash_of(const std::string& seed) { return crypto::sha3_256_hex(seed); }
+std::string hash_of(const std::string& seed) {
+  return crypto::sha3_256_hex(seed);
+}
 
 class RegistryApi : public SharedServerTest {
  protected:
@@ -55,7 +58,12 @@ TEST_F(RegistryApi, RegisterMakesASignedClaimAtTheNextIndex) {
   EXPECT_EQ(activity["type"], "Create");
   EXPECT_EQ(activity["actor"], server().url("/users/ralice"));
   int64_t index = asset["activity_index"];
-  EXPECT_EQ(activity["id"], server().url("/activities/" + std::to_string(index)));
+  // Its id is a UUIDv7 chosen before signing; it is served there and at its index.
+  const std::string id = activity["id"];
+  const std::string prefix = server().url("/activities/");
+  ASSERT_EQ(id.rfind(prefix, 0), 0u) << id;
+  EXPECT_TRUE(crypto::is_uuid_v7(id.substr(prefix.size()))) << id;
+  EXPECT_EQ(r.json()["proof_url"], server().url("/log/proof/" + std::to_string(index)));
   EXPECT_EQ(activity["object"]["contentHash"]["value"], hash_of("first"));
   EXPECT_EQ(activity["object"]["contentHash"]["algorithm"], "sha3-256");
   EXPECT_EQ(activity["signature"]["type"], "RsaSignature2017");
@@ -66,6 +74,9 @@ TEST_F(RegistryApi, RegisterMakesASignedClaimAtTheNextIndex) {
   ASSERT_EQ(served.status, 200);
   EXPECT_EQ(served.header("content-type"), "application/activity+json");
   EXPECT_EQ(served.json(), activity);
+  auto by_id = http_request("GET", id);
+  ASSERT_EQ(by_id.status, 200);
+  EXPECT_EQ(by_id.body, served.body);
   auto key = crypto::RsaKey::from_public_pem(public_key("ralice"));
   auto check = activitypub::verify_claim(served.json(), key);
   EXPECT_TRUE(check.valid) << check.reason;
@@ -92,17 +103,32 @@ TEST_F(RegistryApi, VerifyCommandChecksClaimsOffline) {
   std::ofstream(dir / "bob.pub") << public_key("rbob");
   std::string out;
   EXPECT_EQ(server().run_command({"verify", (dir / "claim.json").string(), "--public-key",
-                                  (dir / "alice.pub").string()}, &out), 0) << out;
+                                  (dir / "alice.pub").string()},
+                                 &out),
+            0)
+      << out;
   EXPECT_NE(out.find("valid"), std::string::npos);
   EXPECT_EQ(server().run_command({"verify", (dir / "tampered.json").string(), "--public-key",
-                                  (dir / "alice.pub").string()}, &out), 1) << out;
+                                  (dir / "alice.pub").string()},
+                                 &out),
+            1)
+      << out;
   EXPECT_NE(out.find("invalid"), std::string::npos) << out;
   EXPECT_EQ(server().run_command({"verify", (dir / "claim.json").string(), "--public-key",
-                                  (dir / "bob.pub").string()}, &out), 1) << out;
-  EXPECT_EQ(server().run_command({"verify", (dir / "claim.json").string(), "--actor",
-                                  server().url("/users/ralice")}, &out), 0) << out;
-  EXPECT_EQ(server().run_command({"verify", (dir / "claim.json").string(), "--actor",
-                                  server().url("/users/rbob")}, &out), 1) << out;
+                                  (dir / "bob.pub").string()},
+                                 &out),
+            1)
+      << out;
+  EXPECT_EQ(server().run_command(
+                {"verify", (dir / "claim.json").string(), "--actor", server().url("/users/ralice")},
+                &out),
+            0)
+      << out;
+  EXPECT_EQ(
+      server().run_command(
+          {"verify", (dir / "claim.json").string(), "--actor", server().url("/users/rbob")}, &out),
+      1)
+      << out;
 }
 
 TEST_F(RegistryApi, ConflictsAre409AndStoreNothing) {
@@ -127,7 +153,8 @@ TEST_F(RegistryApi, ConcurrentClaimsOnOneHashHaveOneWinner) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kClients; ++i)
     threads.emplace_back([&, i] {
-      statuses[i] = post_asset(i % 2 ? alice_ : bob_, asset_body("race-" + std::to_string(i), "race")).status;
+      statuses[i] =
+          post_asset(i % 2 ? alice_ : bob_, asset_body("race-" + std::to_string(i), "race")).status;
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
@@ -147,23 +174,28 @@ TEST_F(RegistryApi, IndicesStayDenseUnderConcurrentWriters) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(created.load(), kClients * kEach);
-  // Walk the whole log: indices 0..N-1 with no gap, each at its own URL.
-  std::set<int64_t> seen;
+  // Walk the whole log: every activity once, and indices 0..N-1 with no gap, each at its own
+  // URL serving the same activity.
+  std::set<std::string> listed;
   std::string cursor;
   for (int guard = 0; guard < 100; ++guard) {
-    auto page = http_request("GET", url("/activities" + (cursor.empty() ? "" : "?cursor=" + cursor)));
+    auto page =
+        http_request("GET", url("/activities" + (cursor.empty() ? "" : "?cursor=" + cursor)));
     ASSERT_EQ(page.status, 200);
     const Json body = page.json();
-    for (const auto& a : body["activities"]) {
-      std::string id = a["id"];
-      seen.insert(std::stoll(id.substr(id.rfind('/') + 1)));
-    }
+    for (const auto& a : body["activities"]) EXPECT_TRUE(listed.insert(a["id"]).second);
     if (page.json()["next_cursor"].is_null()) break;
     cursor = page.json()["next_cursor"];
   }
-  ASSERT_FALSE(seen.empty());
-  EXPECT_EQ(*seen.begin(), 0);
-  EXPECT_EQ(*seen.rbegin(), static_cast<int64_t>(seen.size()) - 1);
+  ASSERT_FALSE(listed.empty());
+  std::set<std::string> by_index;
+  for (size_t i = 0; i < listed.size(); ++i) {
+    auto r = http_request("GET", url("/activities/" + std::to_string(i)));
+    ASSERT_EQ(r.status, 200) << i;
+    by_index.insert(r.json()["id"].get<std::string>());
+  }
+  EXPECT_EQ(by_index, listed);
+  EXPECT_EQ(http_request("GET", url("/activities/" + std::to_string(listed.size()))).status, 404);
 }
 
 TEST_F(RegistryApi, BadRegistrationsAreRejectedAndStoreNothing) {
@@ -174,21 +206,52 @@ TEST_F(RegistryApi, BadRegistrationsAreRejectedAndStoreNothing) {
       {Json{{"content_hash", hash_of("x")}, {"asset_type", "video"}}, 422},
       {Json{{"name", "no-hash"}, {"asset_type", "video"}}, 422},
       {Json{{"name", "bad-hash"}, {"content_hash", "abc123"}, {"asset_type", "video"}}, 422},
-      {Json{{"name", "upper-hash"}, {"content_hash", std::string(64, 'A')}, {"asset_type", "video"}}, 422},
+      {Json{
+           {"name", "upper-hash"}, {"content_hash", std::string(64, 'A')}, {"asset_type", "video"}},
+       422},
       {Json{{"name", "bad-type"}, {"content_hash", hash_of("t")}, {"asset_type", "hologram"}}, 422},
-      {Json{{"name", "-starts-with-dash"}, {"content_hash", hash_of("d")}, {"asset_type", "image"}}, 422},
+      {Json{{"name", "-starts-with-dash"}, {"content_hash", hash_of("d")}, {"asset_type", "image"}},
+       422},
       {Json{{"name", "has space"}, {"content_hash", hash_of("s")}, {"asset_type", "image"}}, 422},
-      {Json{{"name", std::string(129, 'n')}, {"content_hash", hash_of("l")}, {"asset_type", "image"}}, 422},
-      {Json{{"name", "tags-not-list"}, {"content_hash", hash_of("tl")}, {"asset_type", "image"}, {"tags", "art"}}, 422},
-      {Json{{"name", "too-many-tags"}, {"content_hash", hash_of("tm")}, {"asset_type", "image"},
-            {"tags", std::vector<std::string>(21, "t")}}, 422},
-      {Json{{"name", "long-tag"}, {"content_hash", hash_of("lt")}, {"asset_type", "image"},
-            {"tags", {std::string(65, 't')}}}, 422},
-      {Json{{"name", "tag-space"}, {"content_hash", hash_of("ts")}, {"asset_type", "image"}, {"tags", {"a b"}}}, 422},
-      {Json{{"name", "long-desc"}, {"content_hash", hash_of("ld")}, {"asset_type", "image"},
-            {"description", std::string(5001, 'd')}}, 422},
-      {Json{{"name", "meta-list"}, {"content_hash", hash_of("ml")}, {"asset_type", "image"}, {"metadata", {1, 2}}}, 422},
-      {Json{{"name", "unknown-field"}, {"content_hash", hash_of("uf")}, {"asset_type", "image"}, {"owner", "rbob"}}, 422},
+      {Json{{"name", std::string(129, 'n')},
+            {"content_hash", hash_of("l")},
+            {"asset_type", "image"}},
+       422},
+      {Json{{"name", "tags-not-list"},
+            {"content_hash", hash_of("tl")},
+            {"asset_type", "image"},
+            {"tags", "art"}},
+       422},
+      {Json{{"name", "too-many-tags"},
+            {"content_hash", hash_of("tm")},
+            {"asset_type", "image"},
+            {"tags", std::vector<std::string>(21, "t")}},
+       422},
+      {Json{{"name", "long-tag"},
+            {"content_hash", hash_of("lt")},
+            {"asset_type", "image"},
+            {"tags", {std::string(65, 't')}}},
+       422},
+      {Json{{"name", "tag-space"},
+            {"content_hash", hash_of("ts")},
+            {"asset_type", "image"},
+            {"tags", {"a b"}}},
+       422},
+      {Json{{"name", "long-desc"},
+            {"content_hash", hash_of("ld")},
+            {"asset_type", "image"},
+            {"description", std::string(5001, 'd')}},
+       422},
+      {Json{{"name", "meta-list"},
+            {"content_hash", hash_of("ml")},
+            {"asset_type", "image"},
+            {"metadata", {1, 2}}},
+       422},
+      {Json{{"name", "unknown-field"},
+            {"content_hash", hash_of("uf")},
+            {"asset_type", "image"},
+            {"owner", "rbob"}},
+       422},
       {Json{{"name", 42}, {"content_hash", hash_of("n42")}, {"asset_type", "image"}}, 422},
   };
   for (const auto& c : cases) {
@@ -196,13 +259,15 @@ TEST_F(RegistryApi, BadRegistrationsAreRejectedAndStoreNothing) {
     EXPECT_EQ(r.status, c.status) << c.body.dump() << " -> " << r.body;
     EXPECT_TRUE(r.json().contains("detail"));
     if (c.body.contains("name") && c.body["name"].is_string()) {
-      EXPECT_EQ(http_request("GET", url("/assets/" + encode_path_segment(c.body["name"].get<std::string>())))
+      EXPECT_EQ(http_request(
+                    "GET", url("/assets/" + encode_path_segment(c.body["name"].get<std::string>())))
                     .status,
                 404);
     }
   }
-  auto malformed = http_request("POST", url("/assets"),
-                                {"Content-Type: application/json", "Authorization: Bearer " + alice_}, "{");
+  auto malformed =
+      http_request("POST", url("/assets"),
+                   {"Content-Type: application/json", "Authorization: Bearer " + alice_}, "{");
   EXPECT_EQ(malformed.status, 400);
   auto wrong_type = http_request("POST", url("/assets"),
                                  {"Content-Type: text/plain", "Authorization: Bearer " + alice_},
@@ -227,8 +292,12 @@ TEST_F(RegistryApi, ListingPagesWithACursorAndFilters) {
   EXPECT_EQ(first.json()["assets"][0]["name"], "list-4") << "newest first";
   std::string cursor = first.json()["next_cursor"];
   // A new asset between pages does not shift the next page.
-  ASSERT_EQ(post_asset(alice_, Json{{"name", "list-late"}, {"content_hash", hash_of("late")},
-                                    {"asset_type", "image"}, {"tags", {"listing"}}}).status, 201);
+  ASSERT_EQ(post_asset(alice_, Json{{"name", "list-late"},
+                                    {"content_hash", hash_of("late")},
+                                    {"asset_type", "image"},
+                                    {"tags", {"listing"}}})
+                .status,
+            201);
   auto second = http_request("GET", url("/assets?tag=listing&limit=2&cursor=" + cursor));
   ASSERT_EQ(second.json()["assets"].size(), 2u);
   EXPECT_EQ(second.json()["assets"][0]["name"], "list-2");
@@ -263,12 +332,18 @@ TEST_F(RegistryApi, WebFingerAndDiscovery) {
       self_found = true;
     }
   EXPECT_TRUE(self_found);
-  auto by_url = http_request("GET", url("/.well-known/webfinger?resource=" + server().url("/users/ralice")));
+  auto by_url =
+      http_request("GET", url("/.well-known/webfinger?resource=" + server().url("/users/ralice")));
   EXPECT_EQ(by_url.status, 200) << by_url.body;
   EXPECT_EQ(http_request("GET", url("/.well-known/webfinger")).status, 400);
   EXPECT_EQ(http_request("GET", url("/.well-known/webfinger?resource=ralice")).status, 400);
-  EXPECT_EQ(http_request("GET", url("/.well-known/webfinger?resource=acct:nobody@" + domain)).status, 404);
-  EXPECT_EQ(http_request("GET", url("/.well-known/webfinger?resource=acct:ralice@elsewhere.example")).status, 404);
+  EXPECT_EQ(
+      http_request("GET", url("/.well-known/webfinger?resource=acct:nobody@" + domain)).status,
+      404);
+  EXPECT_EQ(
+      http_request("GET", url("/.well-known/webfinger?resource=acct:ralice@elsewhere.example"))
+          .status,
+      404);
 
   auto ni = http_request("GET", url("/.well-known/nodeinfo"));
   ASSERT_EQ(ni.status, 200);
@@ -284,9 +359,10 @@ TEST_F(RegistryApi, WebFingerAndDiscovery) {
 }
 
 TEST_F(RegistryApi, ActorAndOutbox) {
-  for (const char* accept : {"application/activity+json",
-                             "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
-                             "application/json", "*/*"}) {
+  for (const char* accept :
+       {"application/activity+json",
+        "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+        "application/json", "*/*"}) {
     auto actor = http_request("GET", url("/users/ralice"), {std::string("Accept: ") + accept});
     ASSERT_EQ(actor.status, 200) << accept;
     EXPECT_EQ(actor.header("content-type"), "application/activity+json");
@@ -326,7 +402,8 @@ TEST_F(RegistryApi, ActorAndOutbox) {
 // never with an answer older than a write this process has acknowledged.
 TEST_F(RegistryApi, RepeatedReadsSeeEveryAcknowledgedWrite) {
   auto outbox_total = [] {
-    auto r = http_request("GET", url("/users/ralice/outbox"), {"Accept: application/activity+json"});
+    auto r =
+        http_request("GET", url("/users/ralice/outbox"), {"Accept: application/activity+json"});
     EXPECT_EQ(r.status, 200);
     return r.json()["totalItems"].get<int>();
   };
@@ -377,9 +454,11 @@ TEST(TwoProcesses, ShareOnePostgreSQLAndKeepIndicesDense) {
       for (int i = 0; i < 6; ++i) {
         std::string name = "tp-" + std::to_string(t) + "-" + std::to_string(i);
         auto& server = t % 2 ? a : b;
-        auto r = http_request("POST", server.url("/assets"),
-                              {"Content-Type: application/json", "Authorization: Bearer " + (t % 2 ? token_a : token_b)},
-                              Json{{"name", name}, {"content_hash", hash_of(name)}, {"asset_type", "image"}}.dump());
+        auto r = http_request(
+            "POST", server.url("/assets"),
+            {"Content-Type: application/json",
+             "Authorization: Bearer " + (t % 2 ? token_a : token_b)},
+            Json{{"name", name}, {"content_hash", hash_of(name)}, {"asset_type", "image"}}.dump());
         if (r.status == 201) ++ok;
       }
     });

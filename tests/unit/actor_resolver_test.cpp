@@ -149,6 +149,35 @@ TEST_F(ResolverTest, ClassifiesFailures) {
   EXPECT_FALSE(store_->find_remote_actor("https://remote.example/gone"));
 }
 
+TEST_F(ResolverTest, InboxesMustBeOnTheActorsOwnHost) {
+  auto resolver = make();
+  Json doc = test::actor_document(kAlice, pem_);
+  doc["inbox"] = "https://victim.example/inbox";
+  web_.pages[kAlice] = json_page(doc);
+  expect_error([&] { resolver.fetch(kAlice); }, ResolveError::Kind::kInvalid, "own host");
+  EXPECT_FALSE(store_->find_remote_actor(kAlice));
+  // A shared inbox elsewhere is dropped; the actor's own inbox is used.
+  doc["inbox"] = kAlice + "/inbox";
+  doc["endpoints"] = {{"sharedInbox", "https://victim.example/inbox"}};
+  web_.pages[kAlice] = json_page(doc);
+  auto actor = resolver.fetch(kAlice);
+  EXPECT_EQ(actor.inbox, kAlice + "/inbox");
+  EXPECT_EQ(actor.shared_inbox, "");
+}
+
+TEST_F(ResolverTest, FetchUnstoredStoresNothingAndKeepsOnlyWhatIsUsed) {
+  auto resolver = make();
+  Json doc = test::actor_document(kAlice, pem_);
+  doc["summary"] = std::string(50000, 's');
+  web_.pages[kAlice] = json_page(doc);
+  auto actor = resolver.fetch_unstored(kAlice, std::chrono::milliseconds(3000));
+  EXPECT_FALSE(store_->find_remote_actor(kAlice));
+  EXPECT_EQ(actor.json.find("summary"), std::string::npos);
+  EXPECT_LT(actor.json.size(), 4000u);
+  resolver.remember(actor);
+  EXPECT_TRUE(store_->find_remote_actor(kAlice));
+}
+
 Json jrd_for(const std::string& actor) {
   return Json{
       {"subject", "acct:alice@remote.example"},

@@ -101,6 +101,11 @@ TEST(Config, BadSettingsFailWithOneClearLine) {
       {{"ARTDAG_REQUEST_TIMEOUT_SECONDS", "0"}},
       {{"ARTDAG_RESPONSE_CACHE_MS", "-5"}},
       {{"ARTDAG_RESPONSE_CACHE_MS", "1s"}},
+      {{"ARTDAG_INBOX_FETCHES_PER_IP", "-1"}},
+      {{"ARTDAG_INBOX_FETCH_WINDOW_SECONDS", "0"}},
+      {{"ARTDAG_ACTOR_FETCH_TIMEOUT_SECONDS", "0"}},
+      {{"ARTDAG_ACTOR_FETCH_THREADS", "0"}},
+      {{"ARTDAG_LOGIN_FAILURES_ACCOUNT_WIDE", "x"}},
   };
   for (const auto& env : bad) {
     auto with_data = env;
@@ -141,6 +146,26 @@ TEST(Config, LimitsHaveDefaultsAndCanBeSetOrSwitchedOff) {
   EXPECT_EQ(c.limits.max_connections_per_ip, 8);
   EXPECT_EQ(c.limits.request_timeout_seconds, 5);
   EXPECT_EQ(c.limits.response_cache_ms, 0);
+}
+
+TEST(Config, InboxFetchLimitsHaveDefaultsAndCanBeSet) {
+  auto d = load_config(env_of({{"ARTDAG_DATA", "/d"}}));
+  EXPECT_EQ(d.limits.inbox_fetches_per_ip, 60);
+  EXPECT_EQ(d.limits.inbox_fetches_per_host, 30);
+  EXPECT_EQ(d.limits.inbox_fetch_window_seconds, 300);
+  EXPECT_EQ(d.limits.actor_fetch_timeout_seconds, 3);
+  EXPECT_EQ(d.limits.actor_fetch_failure_seconds, 300);
+  EXPECT_EQ(d.limits.actor_fetch_threads, 4);
+  EXPECT_EQ(d.limits.failed_logins_account_wide, 100);
+  auto c = load_config(env_of({{"ARTDAG_DATA", "/d"},
+                               {"ARTDAG_INBOX_FETCHES_PER_IP", "0"},
+                               {"ARTDAG_INBOX_FETCHES_PER_HOST", "7"},
+                               {"ARTDAG_ACTOR_FETCH_FAILURE_SECONDS", "0"},
+                               {"ARTDAG_ACTOR_FETCH_THREADS", "2"}}));
+  EXPECT_EQ(c.limits.inbox_fetches_per_ip, 0);
+  EXPECT_EQ(c.limits.inbox_fetches_per_host, 7);
+  EXPECT_EQ(c.limits.actor_fetch_failure_seconds, 0);
+  EXPECT_EQ(c.limits.actor_fetch_threads, 2);
 }
 
 TEST(Config, NormalizesServerUrls) {

@@ -59,8 +59,15 @@ NewAsset make_asset(const std::string& name, const std::string& hash, const std:
   return n;
 }
 
-std::string activity_json(int64_t index) {
-  return R"({"id":"https://l2.test/activities/)" + std::to_string(index) + R"(","type":"Create"})";
+// A signed activity as the registry hands it to the store (its id names the object).
+NewActivity activity(const std::string& type, const std::string& actor, const std::string& hash) {
+  const std::string id = "https://l2.test/activities/" + type + "-" + hash;
+  return {id,
+          type,
+          actor,
+          hash,
+          "2026-01-02T03:04:05Z",
+          R"({"id":")" + id + R"(","type":")" + type + R"("})"};
 }
 
 Follower follower(const std::string& username, const std::string& actor, const std::string& inbox,
@@ -120,8 +127,8 @@ class DeliveryQueueTest : public ::testing::TestWithParam<std::string> {
   }
 
   Asset create(const std::string& name, int n, const std::string& owner = "alice") {
-    auto r = store_->create_asset_with_activity(make_asset(name, hash_of(n), owner), "Create",
-                                                activity_json);
+    auto r = store_->create_asset_with_activity(make_asset(name, hash_of(n), owner),
+                                                activity("Create", owner, hash_of(n)));
     if (!std::holds_alternative<Asset>(r)) throw std::runtime_error("expected an asset");
     return std::get<Asset>(r);
   }
@@ -172,7 +179,7 @@ TEST_P(DeliveryQueueTest, FanOutMakesOneJobPerDistinctInboxSharedInboxPreferred)
   }
 
   // An Announce by bob goes to bob's followers only.
-  store_->append_activity("Announce", "bob", a.content_hash, "", activity_json);
+  store_->append_activity(activity("Announce", "bob", a.content_hash));
   EXPECT_EQ(store_->expand_fanouts(now, 10), 1);
   auto bobs = store_->claim_deliveries("w", now, now + 60, 10);
   ASSERT_EQ(bobs.size(), 1u);

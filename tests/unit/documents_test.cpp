@@ -184,9 +184,11 @@ TEST(Documents, ObjectDocumentHasContext) {
 }
 
 TEST(Documents, CreateActivity) {
-  Json a = create_activity(uris(), video(), 12);
+  Json a = create_activity(
+      uris(), video(),
+      "https://artdag.rose-ash.com/activities/0190f5c8-8b3a-7c1e-9a2b-3c4d5e6f7a8b");
   EXPECT_EQ(a["@context"], activity_context());
-  EXPECT_EQ(a["id"], "https://artdag.rose-ash.com/activities/12");
+  EXPECT_EQ(a["id"], "https://artdag.rose-ash.com/activities/0190f5c8-8b3a-7c1e-9a2b-3c4d5e6f7a8b");
   EXPECT_EQ(a["type"], "Create");
   EXPECT_EQ(a["actor"], "https://artdag.rose-ash.com/users/giles");
   EXPECT_EQ(a["published"], "2026-02-03T04:05:06Z");

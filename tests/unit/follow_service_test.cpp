@@ -125,13 +125,16 @@ TEST_F(FollowServiceTest, ShareAppendsASignedAnnounce) {
   a.asset.asset_type = "image";
   a.asset.owner = "bob";
   a.asset.created_at = "2026-01-02T03:04:05Z";
-  ASSERT_TRUE(std::holds_alternative<store::Asset>(
-      store_->create_asset_with_activity(a, "Create", [](int64_t) { return "{}"; })));
+  ASSERT_TRUE(std::holds_alternative<store::Asset>(store_->create_asset_with_activity(
+      a, store::NewActivity{"https://l2.test/activities/c-" + a.asset.content_hash, "Create",
+                            a.asset.owner, a.asset.content_hash, a.asset.created_at, "{}"})));
   Json announce = follows_->share("bob", "piece");
-  EXPECT_EQ(announce["id"], uris_.activity(1));
   EXPECT_EQ(announce["object"], uris_.object(a.asset.content_hash));
   auto logged = store_->find_activity(1);
   ASSERT_TRUE(logged);
+  // Signed with its UUID id before it was sequenced at index 1.
+  EXPECT_EQ(logged->activity_id, announce["id"]);
+  EXPECT_EQ(store_->find_activity_by_id(announce["id"])->index, 1);
   EXPECT_EQ(logged->type, "Announce");
   EXPECT_EQ(Json::parse(logged->json), announce);
   auto verified = activitypub::verify_claim(announce, keys_->load("bob"));

@@ -16,7 +16,7 @@ constexpr int64_t kExpires = 1700003600;
 constexpr int64_t kNow = 1700001000;  // between the two
 
 JwtClaims sample_claims() {
-  return JwtClaims{"giles", "4f1c9a", kIssuedAt, kExpires};
+  return JwtClaims{"giles", "4f1c9a", kIssuedAt, kExpires, "", ""};
 }
 
 // Builds a token from raw JSON text, signed (validly) with `secret`, bypassing the encoder.
@@ -44,6 +44,19 @@ TEST(Jwt, RoundTrip) {
   EXPECT_EQ(result.claims->jti, "4f1c9a");
   EXPECT_EQ(result.claims->iat, kIssuedAt);
   EXPECT_EQ(result.claims->exp, kExpires);
+}
+
+TEST(Jwt, AudienceAndScopeRoundTripAndAreAbsentFromSessionTokens) {
+  JwtClaims c{"alice", "j1", 1000, 2000, "https://l1.example.com", "l1-verify"};
+  auto r = jwt_decode_hs256(jwt_encode_hs256(c, kSecret), kSecret, 1500);
+  ASSERT_TRUE(r.claims) << r.error;
+  EXPECT_EQ(r.claims->aud, "https://l1.example.com");
+  EXPECT_EQ(r.claims->scope, "l1-verify");
+  auto session = jwt_decode_hs256(jwt_encode_hs256({"alice", "j2", 1000, 2000, "", ""}, kSecret),
+                                  kSecret, 1500);
+  ASSERT_TRUE(session.claims);
+  EXPECT_EQ(session.claims->aud, "");
+  EXPECT_EQ(session.claims->scope, "");
 }
 
 TEST(Jwt, EncodesAStandardHs256Token) {

@@ -183,9 +183,11 @@ TEST_F(L1Renderers, AttachListDetach) {
   EXPECT_FALSE(anon[0].attached);
   EXPECT_TRUE(anon[0].configured);
 
-  EXPECT_EQ(l1.attach("alice", "https://a.example.com/", "tok"),
-            "https://a.example.com/auth?auth_token=tok");
-  EXPECT_NO_THROW(l1.attach("alice", "https://a.example.com", "tok"));  // idempotent
+  // The L1 gets a token of its own.
+  EXPECT_EQ(l1.attach("alice", "https://a.example.com/")
+                .rfind("https://a.example.com/auth?auth_token=", 0),
+            0u);
+  EXPECT_NO_THROW(l1.attach("alice", "https://a.example.com"));  // idempotent
   auto mine = l1.list_for_user("alice");
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_TRUE(mine[0].attached);
@@ -195,7 +197,7 @@ TEST_F(L1Renderers, AttachListDetach) {
   EXPECT_EQ(services_->publication.stats().renderer_attachments, 1);
 
   try {
-    l1.attach("alice", "https://evil.example.com", "tok");
+    l1.attach("alice", "https://evil.example.com");
     ADD_FAILURE() << "attached an unlisted server";
   } catch (const ApiError& e) {
     EXPECT_EQ(e.status(), 403);
@@ -209,7 +211,7 @@ TEST_F(L1Renderers, AttachListDetach) {
 }
 
 TEST_F(L1Renderers, AttachmentsToServersNoLongerConfiguredCanBeDetached) {
-  services_->l1.attach("alice", "http://127.0.0.1:8100", "tok");
+  services_->l1.attach("alice", "http://127.0.0.1:8100");
   services_.reset();
   services_ = make({"https://a.example.com"});  // the operator dropped 127.0.0.1:8100
   auto list = services_->l1.list_for_user("alice");
@@ -217,13 +219,17 @@ TEST_F(L1Renderers, AttachmentsToServersNoLongerConfiguredCanBeDetached) {
   EXPECT_EQ(list[1].l1_server, "http://127.0.0.1:8100");
   EXPECT_FALSE(list[1].configured);
   EXPECT_TRUE(list[1].attached);
-  EXPECT_THROW(services_->l1.attach("alice", "http://127.0.0.1:8100", "tok"), ApiError);
+  EXPECT_THROW(services_->l1.attach("alice", "http://127.0.0.1:8100"), ApiError);
   EXPECT_TRUE(services_->l1.detach("alice", "http://127.0.0.1:8100"));
   EXPECT_EQ(services_->l1.list_for_user("alice").size(), 1u);
 }
 
 TEST_F(L1Renderers, VerifyChecksTheCallerFirst) {
   auto issued = services_->auth.register_user("carol", "a good password", "");
+  auto l1_token = [&](const std::string& server) {
+    auto location = services_->l1.attach("carol", server);
+    return location.substr(location.find("auth_token=") + 11);
+  };
   auto status = [&](std::string_view server, const std::optional<std::string>& token) {
     try {
       services_->l1.verify_token(server, token);
@@ -232,14 +238,21 @@ TEST_F(L1Renderers, VerifyChecksTheCallerFirst) {
       return e.status();
     }
   };
-  EXPECT_EQ(status("https://a.example.com", issued.access_token), 200);
-  auto v = services_->l1.verify_token("https://a.example.com", issued.access_token);
+  auto v = services_->l1.verify_token("https://a.example.com", l1_token("https://a.example.com"));
   EXPECT_EQ(v.username, "carol");
   EXPECT_EQ(v.actor_id, "https://l2.example.com/users/carol");
-  EXPECT_EQ(status("https://evil.example.com", issued.access_token), 403);
+  const auto token = l1_token("https://a.example.com");
+  EXPECT_EQ(status("https://evil.example.com", token), 403);
   EXPECT_EQ(status("https://evil.example.com", std::nullopt), 403);
   EXPECT_EQ(status("https://a.example.com", std::nullopt), 401);
   EXPECT_EQ(status("https://a.example.com", std::string("junk")), 401);
+  // Session tokens are refused; an L1 token of another audience too; and each works once.
+  EXPECT_EQ(status("https://a.example.com", issued.access_token), 401);
+  EXPECT_EQ(status("http://127.0.0.1:8100", token), 401);
+  EXPECT_EQ(status("https://a.example.com", token), 200);
+  EXPECT_EQ(status("https://a.example.com", token), 401);
+  // An L1 token is no session.
+  EXPECT_THROW(services_->auth.authenticate(l1_token("https://a.example.com")), ApiError);
 }
 
 }  // namespace

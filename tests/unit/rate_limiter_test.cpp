@@ -56,6 +56,35 @@ TEST(RateLimiter, MemoryIsBoundedByMaxKeys) {
   EXPECT_EQ(limiter.tracked_keys(), 1u);
 }
 
+TEST(RateLimiter, LockedKeysAreEvictedLast) {
+  RateLimiter limiter(2, 900s, 10);
+  auto t0 = Clock::time_point{} + 1000s;
+  limiter.consume("victim", t0);
+  limiter.consume("victim", t0);
+  ASSERT_TRUE(limiter.check("victim", t0));
+  // A flood of fresh keys, each more recent than the lock, never evicts it.
+  for (int i = 0; i < 100; ++i) limiter.consume("k" + std::to_string(i), t0 + 1s);
+  EXPECT_LE(limiter.tracked_keys(), 10u);
+  EXPECT_TRUE(limiter.check("victim", t0 + 2s));
+}
+
+TEST(RateLimiter, CheckTakesNothingAndConsumeBacksOff) {
+  RateLimiter limiter(2, 60s);  // one token per 30 s
+  auto t0 = Clock::time_point{} + 1000s;
+  EXPECT_FALSE(limiter.check("a", t0));
+  EXPECT_FALSE(limiter.spent("a", t0));
+  limiter.consume("a", t0);
+  EXPECT_TRUE(limiter.spent("a", t0));
+  EXPECT_FALSE(limiter.check("a", t0));
+  limiter.consume("a", t0);
+  EXPECT_EQ(limiter.check("a", t0), 30s);
+  // Failures while locked push the end of the lock out, bounded by one more window.
+  limiter.consume("a", t0);
+  limiter.consume("a", t0);
+  limiter.consume("a", t0);
+  EXPECT_EQ(limiter.check("a", t0), 90s);
+}
+
 TEST(RateLimiter, ConcurrentAttemptsNeverExceedTheCapacity) {
   RateLimiter limiter(50, 3600s);
   std::atomic<int> allowed{0};

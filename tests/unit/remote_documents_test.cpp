@@ -195,7 +195,7 @@ TEST(Activities, BuildsFollowUndoAcceptAnnounce) {
   store::Asset asset;
   asset.owner = "carol";
   asset.content_hash = std::string(64, 'a');
-  Json announce = announce_activity(uris, "bob", asset, 7, "2026-01-02T03:04:05Z");
+  Json announce = announce_activity(uris, "bob", asset, uris.activity(7), "2026-01-02T03:04:05Z");
   EXPECT_EQ(announce["id"], uris.activity(7));
   EXPECT_EQ(announce["type"], "Announce");
   EXPECT_EQ(announce["object"], uris.object(asset.content_hash));

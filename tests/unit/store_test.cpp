@@ -78,12 +78,35 @@ NewAsset make_asset(const std::string& name, const std::string& hash,
   return n;
 }
 
-// Writes its index into the JSON the way the registry's builder does.
-std::string activity_json(int64_t index) {
-  return R"({"id":"https://l2.test/activities/)" + std::to_string(index) + R"(","index":)" +
-         std::to_string(index) + "}";
+// A signed activity as the registry hands it over: complete before the store sequences it,
+// its id unique and independent of the index it gets.
+NewActivity activity_for(const std::string& type, const std::string& actor,
+                         const std::string& object_hash, const std::string& published) {
+  static std::atomic<int> next{0};
+  NewActivity a;
+  a.activity_id = "https://l2.test/activities/" + type + "-" + std::to_string(++next);
+  a.type = type;
+  a.actor = actor;
+  a.object_hash = object_hash;
+  a.published = published;
+  a.json = R"({"id":")" + a.activity_id + R"(","object":")" + object_hash + R"("})";
+  return a;
 }
-const ActivityBuilder kBuild = activity_json;
+// The Create of an asset, its JSON naming the asset's content hash.
+std::string claim_json(const std::string& content_hash) {
+  return R"({"id":"https://l2.test/activities/c-)" + content_hash + R"(","object":")" +
+         content_hash + R"("})";
+}
+NewActivity claim_for(const NewAsset& n) {
+  NewActivity a;
+  a.activity_id = "https://l2.test/activities/c-" + n.asset.content_hash;
+  a.type = "Create";
+  a.actor = n.asset.owner;
+  a.object_hash = n.asset.content_hash;
+  a.published = n.asset.created_at;
+  a.json = claim_json(n.asset.content_hash);
+  return a;
+}
 
 Asset created(const CreateAssetResult& r) {
   if (!std::holds_alternative<Asset>(r)) throw std::runtime_error("expected an asset");
@@ -290,10 +313,10 @@ TEST_P(StoreTest, ConcurrentMigrationsOfAFreshDatabaseAgree) {
     EXPECT_EQ(versions[i], versions[0]);
   }
   EXPECT_GE(versions[0], 1);
-  EXPECT_EQ(
-      created(stores[0]->create_asset_with_activity(make_asset("a", hash_of(1)), "Create", kBuild))
-          .activity_index,
-      0);
+  EXPECT_EQ(created(stores[0]->create_asset_with_activity(make_asset("a", hash_of(1)),
+                                                          claim_for(make_asset("a", hash_of(1)))))
+                .activity_index,
+            0);
 }
 
 TEST_P(StoreTest, UsersAreCaseInsensitiveAndUnique) {
@@ -366,13 +389,8 @@ TEST_P(StoreTest, CreateAssetWithActivity) {
   in.asset.provenance_json = R"({"recipe":"r1"})";
   in.asset.l1_server = "https://l1.test";
   in.asset.run_id = "run-1";
-  std::vector<int64_t> seen;
-  auto result = store_->create_asset_with_activity(in, "Create", [&](int64_t index) {
-    seen.push_back(index);
-    return activity_json(index);
-  });
+  auto result = store_->create_asset_with_activity(in, claim_for(in));
   const Asset& a = created(result);
-  EXPECT_EQ(seen, std::vector<int64_t>{0});
   EXPECT_GT(a.id, 0);
   EXPECT_EQ(a.activity_index, 0);
   EXPECT_EQ(a.owner, "alice");
@@ -404,14 +422,17 @@ TEST_P(StoreTest, CreateAssetWithActivity) {
   EXPECT_EQ(act->type, "Create");
   EXPECT_EQ(act->actor, "alice");
   EXPECT_EQ(act->object_hash, hash_of(1));
-  EXPECT_EQ(act->json, activity_json(0));
+  EXPECT_EQ(act->json, claim_json(hash_of(1)));
+  EXPECT_EQ(act->activity_id, "https://l2.test/activities/c-" + hash_of(1));
+  EXPECT_EQ(store_->find_activity_by_id(act->activity_id)->index, 0);
+  EXPECT_FALSE(store_->find_activity_by_id("https://l2.test/activities/none"));
   EXPECT_EQ(act->published, "2026-01-02T03:04:05Z");
   EXPECT_FALSE(store_->find_activity(1));
 
   NewAsset plain = make_asset("plain", hash_of(2));
   plain.asset.metadata_json = "";
   plain.asset.created_at = "";
-  const Asset& b = created(store_->create_asset_with_activity(plain, "Create", kBuild));
+  const Asset& b = created(store_->create_asset_with_activity(plain, claim_for(plain)));
   EXPECT_EQ(b.activity_index, 1);
   EXPECT_GT(b.id, a.id);
   auto stored = store_->find_asset_by_name("plain");
@@ -424,10 +445,10 @@ TEST_P(StoreTest, CreateConflicts) {
   NewAsset run = make_asset("one", hash_of(1));
   run.asset.l1_server = "https://l1.test";
   run.asset.run_id = "run-1";
-  ASSERT_NO_THROW(created(store_->create_asset_with_activity(run, "Create", kBuild)));
+  ASSERT_NO_THROW(created(store_->create_asset_with_activity(run, claim_for(run))));
 
   auto conflict = [&](const NewAsset& n) {
-    auto r = store_->create_asset_with_activity(n, "Create", kBuild);
+    auto r = store_->create_asset_with_activity(n, claim_for(n));
     return std::holds_alternative<CreateConflict>(r) ? std::get<CreateConflict>(r)
                                                      : static_cast<CreateConflict>(-1);
   };
@@ -446,39 +467,44 @@ TEST_P(StoreTest, CreateConflicts) {
 
   // The same run id on another L1, and assets not from runs, are fine.
   again.asset.l1_server = "https://other-l1.test";
-  EXPECT_EQ(created(store_->create_asset_with_activity(again, "Create", kBuild)).activity_index, 1);
-  EXPECT_EQ(
-      created(store_->create_asset_with_activity(make_asset("four", hash_of(4)), "Create", kBuild))
-          .activity_index,
-      2);
-  EXPECT_EQ(
-      created(store_->create_asset_with_activity(make_asset("five", hash_of(5)), "Create", kBuild))
-          .activity_index,
-      3);
+  EXPECT_EQ(created(store_->create_asset_with_activity(again, claim_for(again))).activity_index, 1);
+  EXPECT_EQ(created(store_->create_asset_with_activity(make_asset("four", hash_of(4)),
+                                                       claim_for(make_asset("four", hash_of(4)))))
+                .activity_index,
+            2);
+  EXPECT_EQ(created(store_->create_asset_with_activity(make_asset("five", hash_of(5)),
+                                                       claim_for(make_asset("five", hash_of(5)))))
+                .activity_index,
+            3);
   EXPECT_EQ(store_->count_activities(""), 4);
   EXPECT_EQ(store_->stats().assets, 4);
 }
 
-TEST_P(StoreTest, BuilderThatThrowsLeavesNothing) {
-  auto failing = [](int64_t) -> std::string { throw std::runtime_error("signing failed"); };
-  EXPECT_THROW(store_->create_asset_with_activity(
-                   make_asset("doomed", hash_of(1), "alice", "image", {"t"}), "Create", failing),
-               std::runtime_error);
+TEST_P(StoreTest, FailedSequencingLeavesNothing) {
+  const NewAsset first = make_asset("first", hash_of(9));
+  created(store_->create_asset_with_activity(first, claim_for(first)));
+  // An activity id that is taken fails the transaction after the asset row is in: nothing of
+  // it may remain, and its index is not consumed.
+  NewAsset doomed = make_asset("doomed", hash_of(1), "alice", "image", {"t"});
+  NewActivity reused = claim_for(doomed);
+  reused.activity_id = claim_for(first).activity_id;
+  EXPECT_THROW(store_->create_asset_with_activity(doomed, reused), UniqueViolation);
   EXPECT_FALSE(store_->find_asset_by_name("doomed"));
   EXPECT_FALSE(store_->find_asset_by_hash(hash_of(1)));
-  EXPECT_FALSE(store_->find_activity(0));
+  EXPECT_FALSE(store_->find_activity(1));
   EXPECT_TRUE(store_->list_assets({.tag = "t"}).empty());
-  EXPECT_EQ(store_->count_activities(""), 0);
-  EXPECT_EQ(store_->stats().assets, 0);
+  EXPECT_EQ(store_->count_activities(""), 1);
+  EXPECT_EQ(store_->stats().assets, 1);
 
-  EXPECT_THROW(store_->append_activity("Announce", "alice", "", "", failing), std::runtime_error);
-  EXPECT_EQ(store_->count_activities(""), 0);
+  NewActivity announce = activity_for("Announce", "alice", "", "");
+  announce.activity_id = reused.activity_id;
+  EXPECT_THROW(store_->append_activity(announce), UniqueViolation);
+  EXPECT_EQ(store_->count_activities(""), 1);
 
   // The name, the hash and the index are all still free.
-  const Asset& a = created(store_->create_asset_with_activity(
-      make_asset("doomed", hash_of(1), "alice", "image", {"t"}), "Create", kBuild));
-  EXPECT_EQ(a.activity_index, 0);
-  EXPECT_EQ(store_->find_activity(0)->json, activity_json(0));
+  const Asset& a = created(store_->create_asset_with_activity(doomed, claim_for(doomed)));
+  EXPECT_EQ(a.activity_index, 1);
+  EXPECT_EQ(store_->find_activity(1)->json, claim_json(hash_of(1)));
   EXPECT_EQ(store_->list_assets({.tag = "t"}).size(), 1u);
 }
 
@@ -502,18 +528,19 @@ TEST_P(StoreTest, DenseIndicesUnderConcurrentWriters) {
       for (int i = 0; i < kPerThread; ++i) {
         const int n = t * kPerThread + i;
         try {
-          if (n % 9 == 4) {  // some builders fail: their index must be reused
+          const NewAsset asset =
+              make_asset("asset-" + std::to_string(n), hash_of(n), t % 2 ? "bob" : "alice");
+          auto r = s.create_asset_with_activity(asset, claim_for(asset));
+          if (n % 9 == 4) {  // some transactions fail late: their index must be reused
+            NewAsset doomed = make_asset("x" + std::to_string(n), hash_of(n, 7));
+            NewActivity taken = claim_for(doomed);
+            taken.activity_id = claim_for(asset).activity_id;  // just taken by `asset`
             try {
-              s.create_asset_with_activity(
-                  make_asset("x" + std::to_string(n), hash_of(n, 7)), "Create",
-                  [](int64_t) -> std::string { throw std::logic_error("no"); });
-            } catch (const std::logic_error&) {
+              s.create_asset_with_activity(doomed, taken);
+            } catch (const UniqueViolation&) {
               ++failed_builds;
             }
           }
-          auto r = s.create_asset_with_activity(
-              make_asset("asset-" + std::to_string(n), hash_of(n), t % 2 ? "bob" : "alice"),
-              "Create", kBuild);
           std::lock_guard lock(mu);
           assets.push_back(created(r));
         } catch (const std::exception& e) {
@@ -535,7 +562,7 @@ TEST_P(StoreTest, DenseIndicesUnderConcurrentWriters) {
   std::map<int64_t, std::string> hash_at;
   for (int i = 0; i < kTotal; ++i) {
     EXPECT_EQ(acts[i].index, i);
-    EXPECT_EQ(acts[i].json, activity_json(i));
+    EXPECT_EQ(acts[i].json, claim_json(acts[i].object_hash));
     hash_at[acts[i].index] = acts[i].object_hash;
   }
   for (const Asset& a : assets) {
@@ -565,7 +592,8 @@ TEST_P(StoreTest, RacingClaimsOnOneHashOrNameHaveOneWinner) {
         start.arrive_and_wait();
         try {
           results[t] = stores[t % 2]->create_asset_with_activity(
-              make_asset(name, hash, "user" + std::to_string(t)), "Create", kBuild);
+              make_asset(name, hash, "user" + std::to_string(t)),
+              claim_for(make_asset(name, hash, "user" + std::to_string(t))));
         } catch (const std::exception& e) {
           errors[t] = e.what();
         }
@@ -597,7 +625,8 @@ TEST_P(StoreTest, ListAssetsFiltersAndPages) {
     ASSERT_NO_THROW(created(store_->create_asset_with_activity(
         make_asset("a" + std::to_string(i), hash_of(i), i % 2 ? "bob" : "alice",
                    i % 3 ? "image" : "video", tags),
-        "Create", kBuild)));
+        claim_for(make_asset("a" + std::to_string(i), hash_of(i), i % 2 ? "bob" : "alice",
+                             i % 3 ? "image" : "video", tags)))));
   }
   auto all = store_->list_assets({.limit = 100});
   ASSERT_EQ(all.size(), static_cast<size_t>(kCount));
@@ -657,8 +686,9 @@ TEST_P(StoreTest, ListAssetsFiltersAndPages) {
   auto first = store_->list_assets({.limit = 5});
   for (int i = 0; i < 3; ++i)
     created(store_->create_asset_with_activity(
-        make_asset("new" + std::to_string(i), hash_of(i, 9), "alice", "image", {"all"}), "Create",
-        kBuild));
+        make_asset("new" + std::to_string(i), hash_of(i, 9), "alice", "image", {"all"}),
+        claim_for(
+            make_asset("new" + std::to_string(i), hash_of(i, 9), "alice", "image", {"all"}))));
   auto second = store_->list_assets({.before_id = first.back().id, .limit = 5});
   EXPECT_EQ(names(second), names(std::vector<Asset>(all.begin() + 5, all.begin() + 10)));
   EXPECT_EQ(store_->list_assets({.limit = 1}).front().name, "new2");
@@ -666,15 +696,15 @@ TEST_P(StoreTest, ListAssetsFiltersAndPages) {
 }
 
 TEST_P(StoreTest, ActivitiesListAndCount) {
-  created(store_->create_asset_with_activity(make_asset("a", hash_of(1)), "Create", kBuild));
+  created(store_->create_asset_with_activity(make_asset("a", hash_of(1)),
+                                             claim_for(make_asset("a", hash_of(1)))));
   for (int i = 0; i < 3; ++i) {
-    Activity act =
-        store_->append_activity("Announce", "alice", hash_of(1),
-                                "2026-02-0" + std::to_string(i + 1) + "T00:00:00Z", kBuild);
+    Activity act = store_->append_activity(activity_for(
+        "Announce", "alice", hash_of(1), "2026-02-0" + std::to_string(i + 1) + "T00:00:00Z"));
     EXPECT_EQ(act.index, 1 + i);
-    EXPECT_EQ(act.json, activity_json(act.index));
+    EXPECT_EQ(store_->find_activity(act.index)->json, act.json);
   }
-  Activity follow = store_->append_activity("Follow", "bob", "", "", kBuild);
+  Activity follow = store_->append_activity(activity_for("Follow", "bob", "", ""));
   EXPECT_EQ(follow.index, 4);
   EXPECT_TRUE(parse_iso8601_utc(follow.published));
 
@@ -730,9 +760,10 @@ TEST_P(StoreTest, Stats) {
   store_->create_user({"alice", "", "h", ""});
   store_->create_user({"bob", "", "h", ""});
   for (int i = 0; i < 3; ++i)
-    created(store_->create_asset_with_activity(make_asset("s" + std::to_string(i), hash_of(i)),
-                                               "Create", kBuild));
-  store_->append_activity("Announce", "bob", hash_of(0), "", kBuild);
+    created(store_->create_asset_with_activity(
+        make_asset("s" + std::to_string(i), hash_of(i)),
+        claim_for(make_asset("s" + std::to_string(i), hash_of(i)))));
+  store_->append_activity(activity_for("Announce", "bob", hash_of(0), ""));
   Stats s = store_->stats();
   EXPECT_EQ(s.users, 2);
   EXPECT_EQ(s.assets, 3);

@@ -270,3 +270,23 @@ TEST(TlogMerkle, HashEncodings) {
 
 }  // namespace
 }  // namespace artdag::tlog
+
+// The monitor's compact range gives the same root as the whole tree at every size, also
+// when rebuilt from its stored edge.
+TEST(TlogCompactRange, MatchesTheWholeTreeAtEverySize) {
+  artdag::tlog::MemoryTree tree;
+  artdag::tlog::CompactRange range;
+  EXPECT_EQ(range.root(), artdag::tlog::empty_root());
+  for (int i = 0; i < 600; ++i) {
+    const std::string entry = "entry " + std::to_string(i);
+    tree.append_entry(entry);
+    range.append(artdag::tlog::leaf_hash(entry));
+    ASSERT_EQ(range.root(), tree.root()) << "size " << tree.size();
+    if (i % 97 == 0) {
+      auto again = artdag::tlog::CompactRange::from(range.size(), range.hashes());
+      ASSERT_TRUE(again);
+      range = *again;
+    }
+  }
+  EXPECT_FALSE(artdag::tlog::CompactRange::from(5, {}));
+}

@@ -16,6 +16,9 @@ namespace {
 constexpr const char* kActivityAccept =
     "application/activity+json, application/ld+json; "
     "profile=\"https://www.w3.org/ns/activitystreams\"";
+constexpr std::size_t kMaxActorUrls = 8 * 1024;      // id, inbox, shared inbox, key id
+constexpr std::size_t kMaxPublicKeyPem = 16 * 1024;  // RSA-8192 is ~1.5 KiB
+constexpr std::size_t kMaxName = 256;
 constexpr const char* kJrdAccept = "application/jrd+json, application/json";
 
 bool is_redirect(long status) {
@@ -84,13 +87,24 @@ store::RemoteActor ActorResolver::get(const std::string& actor_url) {
 }
 
 store::RemoteActor ActorResolver::fetch(const std::string& actor_url) {
-  return fetch_checked(actor_url, true);
+  auto actor = fetch_checked(actor_url, true, std::chrono::steady_clock::now() + options_.timeout);
+  remember(actor);
+  return actor;
+}
+
+store::RemoteActor ActorResolver::fetch_unstored(const std::string& actor_url,
+                                                 std::chrono::milliseconds timeout) {
+  return fetch_checked(actor_url, true,
+                       std::chrono::steady_clock::now() + std::min(timeout, options_.timeout));
+}
+
+void ActorResolver::remember(const store::RemoteActor& actor) {
+  store_.upsert_remote_actor(actor);
 }
 
 ActorResolver::Fetched ActorResolver::get_following_redirects(const std::string& start_url,
-                                                              const std::string& accept,
-                                                              bool sign) {
-  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+                                                              const std::string& accept, bool sign,
+                                                              Deadline deadline) {
   std::string url = start_url;
   for (int hop = 0;; ++hop) {
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -122,10 +136,11 @@ ActorResolver::Fetched ActorResolver::get_following_redirects(const std::string&
   }
 }
 
-store::RemoteActor ActorResolver::fetch_checked(const std::string& actor_url, bool may_follow_id) {
+store::RemoteActor ActorResolver::fetch_checked(const std::string& actor_url, bool may_follow_id,
+                                                Deadline deadline) {
   if (!activitypub::is_http_url(actor_url))
     throw ResolveError(ResolveError::Kind::kInvalid, "an actor id must be an http(s) URL");
-  auto fetched = get_following_redirects(actor_url, kActivityAccept, true);
+  auto fetched = get_following_redirects(actor_url, kActivityAccept, true, deadline);
   const long status = fetched.response.status;
   if (status == 404 || status == 410)
     throw ResolveError(ResolveError::Kind::kGone,
@@ -143,15 +158,35 @@ store::RemoteActor ActorResolver::fetch_checked(const std::string& actor_url, bo
         id->get_ref<const std::string&>() != fetched.url &&
         activitypub::url_origin(id->get_ref<const std::string&>()) ==
             activitypub::url_origin(fetched.url))
-      return fetch_checked(id->get<std::string>(), false);
+      return fetch_checked(id->get<std::string>(), false, deadline);
     throw ResolveError(ResolveError::Kind::kInvalid, checked.error);
   }
-  const auto& a = *checked.value;
-  store::RemoteActor actor{
-      a.id,         a.inbox, a.shared_inbox, a.key_id, a.public_key_pem, a.preferred_username,
-      to_wire(doc), now()};
-  store_.upsert_remote_actor(actor);
-  return actor;
+  auto a = *checked.value;
+  // Deliveries go to the inbox: it must be on the actor's own host, so N actors of one
+  // domain cannot point every Create at a victim. A shared inbox elsewhere is ignored.
+  const auto origin = activitypub::url_origin(a.id);
+  if (activitypub::url_origin(a.inbox) != origin)
+    throw ResolveError(ResolveError::Kind::kInvalid, "the actor's inbox is not on its own host");
+  if (!a.shared_inbox.empty() && activitypub::url_origin(a.shared_inbox) != origin)
+    a.shared_inbox.clear();
+  // Only what is used is kept (not the document, which may be 1 MiB of anything).
+  if (a.id.size() + a.inbox.size() + a.shared_inbox.size() + a.key_id.size() > kMaxActorUrls ||
+      a.public_key_pem.size() > kMaxPublicKeyPem || a.preferred_username.size() > kMaxName)
+    throw ResolveError(ResolveError::Kind::kInvalid, "the actor document's fields are too long");
+  Json kept{{"id", a.id},
+            {"inbox", a.inbox},
+            {"publicKey", {{"id", a.key_id}, {"owner", a.id}, {"publicKeyPem", a.public_key_pem}}}};
+  if (auto type = doc.find("type"); type != doc.end() && type->is_string() &&
+                                    type->get_ref<const std::string&>().size() <= kMaxName)
+    kept["type"] = *type;
+  if (!a.shared_inbox.empty()) kept["endpoints"] = {{"sharedInbox", a.shared_inbox}};
+  if (!a.preferred_username.empty()) kept["preferredUsername"] = a.preferred_username;
+  if (auto name = doc.find("name"); name != doc.end() && name->is_string() &&
+                                    name->get_ref<const std::string&>().size() <= kMaxName)
+    kept["name"] = *name;
+  return store::RemoteActor{
+      a.id,          a.inbox, a.shared_inbox, a.key_id, a.public_key_pem, a.preferred_username,
+      to_wire(kept), now()};
 }
 
 bool ActorResolver::plain_http_allowed(std::string_view host) const {
@@ -173,8 +208,8 @@ std::string ActorResolver::webfinger(const activitypub::AcctAddress& account) {
   std::optional<Fetched> fetched;
   for (std::size_t i = 0; i < schemes.size(); ++i) {
     try {
-      fetched =
-          get_following_redirects(schemes[i] + "://" + account.host + path, kJrdAccept, false);
+      fetched = get_following_redirects(schemes[i] + "://" + account.host + path, kJrdAccept, false,
+                                        std::chrono::steady_clock::now() + options_.timeout);
       break;
     } catch (const ResolveError& e) {
       if (e.kind() != ResolveError::Kind::kUnreachable || i + 1 == schemes.size()) throw;

@@ -52,7 +52,7 @@ using Transport = std::function<net::HttpResponse(
 using GetSigner = std::function<net::HeaderList(const std::string& url)>;
 
 struct ResolverOptions {
-  std::chrono::milliseconds timeout{10000};  // per resolution, every hop included
+  std::chrono::milliseconds timeout{10000};  // per resolution, every hop and the id refetch
   std::size_t max_response_bytes = 1024 * 1024;
   int max_redirects = 3;
   // A cached actor is refetched (when its signature fails: key rotation) at most this often.
@@ -72,6 +72,13 @@ class ActorResolver {
   // from `actor_url` when a redirect led elsewhere: callers that need a given actor compare.
   // Throws ResolveError.
   store::RemoteActor fetch(const std::string& actor_url);
+  // For the inbox: fetches and checks `actor_url` within `timeout` (every hop and the id
+  // refetch included) but does not store it: only a signer whose signature then verifies is
+  // stored, with remember(). Throws ResolveError.
+  store::RemoteActor fetch_unstored(const std::string& actor_url,
+                                    std::chrono::milliseconds timeout);
+  // Stores an actor fetched with fetch_unstored().
+  void remember(const store::RemoteActor& actor);
   // From the cache, else fetch().
   store::RemoteActor get(const std::string& actor_url);
   // Whether `actor` was fetched long enough ago to be fetched again.
@@ -87,8 +94,11 @@ class ActorResolver {
     net::HttpResponse response;
     std::string url;  // where the answer came from, after redirects
   };
-  Fetched get_following_redirects(const std::string& url, const std::string& accept, bool sign);
-  store::RemoteActor fetch_checked(const std::string& actor_url, bool may_follow_id);
+  using Deadline = std::chrono::steady_clock::time_point;
+  Fetched get_following_redirects(const std::string& url, const std::string& accept, bool sign,
+                                  Deadline deadline);
+  store::RemoteActor fetch_checked(const std::string& actor_url, bool may_follow_id,
+                                   Deadline deadline);
   bool plain_http_allowed(std::string_view host) const;
 
   store::Store& store_;

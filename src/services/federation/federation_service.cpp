@@ -38,6 +38,18 @@ ResolverOptions resolver_options(const Config& config) {
   return options;
 }
 
+InboxGateOptions gate_options(const Config& config) {
+  const Limits& l = config.limits;
+  InboxGateOptions options;
+  options.fetches_per_address = l.inbox_fetches_per_ip;
+  options.fetches_per_host = l.inbox_fetches_per_host;
+  options.window = std::chrono::seconds(l.inbox_fetch_window_seconds);
+  options.threads = static_cast<unsigned>(l.actor_fetch_threads);
+  options.deadline = std::chrono::seconds(l.actor_fetch_timeout_seconds);
+  options.failure_seconds = l.actor_fetch_failure_seconds;
+  return options;
+}
+
 }  // namespace
 
 FederationService::FederationService(const Config& config, store::Store& store,
@@ -47,7 +59,8 @@ FederationService::FederationService(const Config& config, store::Store& store,
       resolver(store, client_transport(client), instance_signer(keys, uris, config.instance_user),
                resolver_options(config)),
       outgoing(store, uris, &notifier),
-      inbox(store, uris, resolver, outgoing),
+      inbox(store, uris, resolver, outgoing, gate_options(config),
+            config.limits.followers_per_remote_host),
       follows(store, uris, keys, resolver, outgoing) {}
 
 }  // namespace artdag::services::federation

@@ -7,6 +7,7 @@
 #include "activitypub/activities.h"
 #include "activitypub/ld_signature.h"
 #include "activitypub/remote_documents.h"
+#include "services/claim_log/log_activity.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "util/time.h"
@@ -145,15 +146,13 @@ Json FollowService::share(const std::string& username, const std::string& asset_
   const crypto::RsaKey key = keys_.ensure(username);
   const std::string key_id = uris_.key_id(username);
   const std::string published = iso8601_utc(unix_now());
-  Json signed_activity;
-  store_.append_activity("Announce", username, asset->content_hash, published, [&](int64_t index) {
-    signed_activity = activitypub::sign_activity(
-        activitypub::announce_activity(uris_, username, *asset, index, published), key, key_id,
-        published);
-    return to_wire(signed_activity);
-  });
+  auto announce = claim_log::sign_for_log(
+      activitypub::announce_activity(uris_, username, *asset, claim_log::new_activity_id(uris_),
+                                     published),
+      key, key_id, username, asset->content_hash, published);
+  store_.append_activity(announce.sequenced);
   outgoing_.notify();
-  return signed_activity;
+  return announce.document;
 }
 
 std::vector<store::Following> FollowService::following(const std::string& username,

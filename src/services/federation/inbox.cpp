@@ -6,6 +6,7 @@
 #include "crypto/rsa_key.h"
 #include "services/federation/inbox/handlers.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace artdag::services::federation {
 
@@ -19,6 +20,15 @@ ApiError signature_refused(std::string detail, std::string reason) {
       .with_reason(std::move(reason))
       .with_header("WWW-Authenticate",
                    "Signature realm=\"artdag\", headers=\"(request-target) host date digest\"");
+}
+
+// Whether the signed Host names this server: its authority, or its host with the scheme's
+// default port spelled out. A signature made for another server is not replayable here.
+bool host_is_ours(std::string host, const activitypub::Uris& uris) {
+  host = ascii_lower(host);
+  if (host == uris.authority()) return true;
+  const bool https = uris.base().rfind("https:", 0) == 0;
+  return host == uris.authority() + (https ? ":443" : ":80");
 }
 
 }  // namespace
@@ -36,8 +46,31 @@ const char* InboxResult::outcome_name() const {
 }
 
 InboxService::InboxService(store::Store& store, const activitypub::Uris& uris,
-                           ActorResolver& resolver, Outgoing& outgoing)
-    : store_(store), uris_(uris), resolver_(resolver), outgoing_(outgoing) {}
+                           ActorResolver& resolver, Outgoing& outgoing, InboxGateOptions gate,
+                           int max_followers_per_host)
+    : store_(store),
+      uris_(uris),
+      resolver_(resolver),
+      outgoing_(outgoing),
+      max_followers_per_host_(max_followers_per_host),
+      gate_(std::move(gate)) {}
+
+void InboxService::purge(int64_t now) {
+  const auto seen = store_.purge_inbox_seen(now - kSeenKeepSeconds);
+  const auto actors = store_.purge_remote_actors(now - kActorCacheSeconds);
+  if (seen + actors > 0)
+    spdlog::info("inbox: purged {} seen ids and {} cached actors", seen, actors);
+}
+
+void InboxService::maybe_purge(int64_t now) {
+  int64_t last = last_purge_.load();
+  if (now - last < kPurgeIntervalSeconds || !last_purge_.compare_exchange_strong(last, now)) return;
+  try {
+    purge(now);
+  } catch (const std::exception& e) {
+    spdlog::warn("inbox: purge failed: {}", e.what());
+  }
+}
 
 InboxResult InboxService::receive(const InboxPost& post) {
   if (post.username && !store_.find_user(*post.username)) throw ApiError::not_found("No such user");
@@ -57,6 +90,11 @@ InboxResult InboxService::receive(const InboxPost& post) {
           "rfc9421_unsupported");
     throw signature_refused(checked.error, "signature_check");
   }
+  // The signed Host must be ours (the signature covers it: a request signed for another
+  // server is not valid here).
+  if (const auto hosts = headers("host"); hosts.size() != 1 || !host_is_ours(hosts[0], uris_))
+    throw signature_refused("the signed Host is not this server", "host_not_ours");
+  maybe_purge(now);
 
   // 2. The activity's shape.
   InboxActivity activity = parse_inbox_activity(parse_json_object(post.body));
@@ -75,34 +113,83 @@ InboxResult InboxService::receive(const InboxPost& post) {
                            activitypub::id_of(activity.json["object"]) == activity.actor;
   if (self_delete && !resolver_.cached(activity.actor))
     return InboxResult::ignored("Delete of an actor nothing is known of");
-  auto signer = verify_signer(*checked.value, activity, self_delete);
+  auto signer = verify_signer(post, *checked.value, activity, self_delete);
 
-  // 4. Once per activity id.
-  if (!store_.mark_activity_seen(activity.id, now))
+  // 4. Once per (actor, id): another actor cannot take this actor's next id first.
+  if (!store_.mark_activity_seen(activity.actor + " " + activity.id, now))
     return {InboxResult::Outcome::kDuplicate, "activity received already"};
 
-  const inbox::Context ctx{store_, uris_, outgoing_, post.username, signer ? &*signer : nullptr};
+  const inbox::Context ctx{store_,
+                           uris_,
+                           outgoing_,
+                           post.username,
+                           signer ? &*signer : nullptr,
+                           max_followers_per_host_};
   if (!signer) return inbox::handle_delete(ctx, activity);
   auto handler = inbox::handler_for(activity.type);
   if (!handler) return InboxResult::ignored(activity.type + " activities are not processed");
   return handler(ctx, activity);
 }
 
+std::optional<store::RemoteActor> InboxService::fetch_signer(const InboxPost& post,
+                                                             const std::string& actor_url,
+                                                             bool self_delete) {
+  const std::string host = activitypub::url_origin(actor_url).value_or(actor_url);
+  const std::string host_key = "host " + host;
+  const std::string actor_key = "actor " + actor_url;
+  const int64_t now = resolver_.now();
+  const auto remembered = [](int64_t left) {
+    return signature_refused(
+               "could not fetch the signer's actor (it failed recently; not asked again for " +
+                   std::to_string(left) + " s)",
+               "actor_fetch_remembered")
+        .with_header("Retry-After", std::to_string(left));
+  };
+  for (const auto* key : {&host_key, &actor_key}) {
+    if (auto left = gate_.failed_recently(*key, now)) throw remembered(*left);
+  }
+  const auto timeout = gate_.options().deadline;
+  try {
+    return gate_.run(
+        post.client, host, {host_key, actor_key}, now,
+        [this, actor_url, timeout, host_key, actor_key] {
+          try {
+            return resolver_.fetch_unstored(actor_url, timeout);
+          } catch (const ResolveError& e) {
+            // Gone: this actor only. Anything else (no answer, garbage, a refused address):
+            // the host, so a flood naming many actors of one dead host costs one fetch per
+            // failure window. Recorded here, before the slot is freed.
+            gate_.remember_failure(e.kind() == ResolveError::Kind::kGone ? actor_key : host_key,
+                                   resolver_.now());
+            throw;
+          }
+        },
+        [] {
+          return std::make_exception_ptr(
+              ResolveError(ResolveError::Kind::kUnreachable, "the fetch overran its deadline"));
+        });
+  } catch (const InboxGate::RecentlyFailed& failed) {
+    throw remembered(failed.seconds_left);
+  } catch (const ResolveError& e) {
+    const bool gone = e.kind() == ResolveError::Kind::kGone;
+    spdlog::info("inbox: fetching signer {} failed: {}", actor_url, e.what());
+    if (self_delete && gone) return std::nullopt;
+    // What the remote answered (status, type, that it resolved to a private address) is
+    // only logged: the 401 must not make this server an oracle for scanning.
+    throw signature_refused("could not fetch the signer's actor", "actor_fetch");
+  }
+}
+
 std::optional<store::RemoteActor> InboxService::verify_signer(
-    const activitypub::CheckedRequest& request, const InboxActivity& activity, bool self_delete) {
+    const InboxPost& post, const activitypub::CheckedRequest& request,
+    const InboxActivity& activity, bool self_delete) {
   const std::string& key_id = request.params.key_id;
   bool fresh = false;
   std::optional<store::RemoteActor> actor;
   auto fetch = [&]() -> bool {
-    try {
-      actor = resolver_.fetch(activity.actor);
-      fresh = true;
-      return true;
-    } catch (const ResolveError& e) {
-      if (self_delete && e.kind() == ResolveError::Kind::kGone) return false;
-      throw signature_refused(std::string("could not fetch the signer's actor: ") + e.what(),
-                              "actor_fetch");
-    }
+    actor = fetch_signer(post, activity.actor, self_delete);
+    fresh = true;
+    return actor.has_value();
   };
   actor = resolver_.cached(activity.actor);
   if (!actor && !fetch()) return std::nullopt;
@@ -116,14 +203,22 @@ std::optional<store::RemoteActor> InboxService::verify_signer(
       try {
         auto verification =
             activitypub::verify_with_key(request, signer_keys_.get(actor->public_key_pem));
-        if (verification.ok) return actor;
-        error = verification.error;
+        if (verification.ok && verification.without_query) {
+          error = "signature does not cover the query string";
+        } else if (verification.ok) {
+          // Only a signer whose signature verified is stored.
+          if (fresh) resolver_.remember(*actor);
+          return actor;
+        } else {
+          error = verification.error;
+        }
       } catch (const crypto::CryptoError&) {
         error = "the actor's public key cannot be read";
       }
     }
-    // A cached key that fails may have been rotated: fetch the actor once more.
-    if (fresh || (!self_delete && !resolver_.may_refetch(*actor)))
+    // A cached key that fails may have been rotated: fetch the actor once more, at most
+    // every min_refetch_interval per actor (self-Deletes included).
+    if (fresh || !resolver_.may_refetch(*actor))
       throw signature_refused(error, "signature_invalid");
     spdlog::info("inbox: signature from {} failed with the cached key ({}); refetching",
                  activity.actor, error);

@@ -3,18 +3,22 @@
 //
 // receive() runs every check before anything is stored, in this order:
 //   body ≤ 1 MiB (413) → HTTP signature structure, coverage, Digest and Date (401, pure) →
-//   JSON object (400) → id / type / actor (422) → keyId on the actor (401) → the actor's key
-//   (cache, else a signed fetch; refetched once when the cached key fails: key rotation) and
-//   the RSA check (401) → duplicate id (202, nothing done) → the handler for the type, one
-//   file per type under inbox/ (unknown types: 202, ignored).
-// Every 401 carries the failed check as its detail. A request signed only with RFC 9421
-// (Signature-Input) gets 401 too, so senders that "double-knock" fall back to draft-cavage.
+//   the signed Host is ours (401) → JSON object (400) → id / type / actor (422) → keyId on
+//   the actor (401) → the actor's key (cache, else a fetch through the InboxGate: failure
+//   memory 401, limits 429; refetched once when the cached key fails: key rotation) and the
+//   RSA check over the target with its query (401) → the signer is stored → duplicate
+//   (actor, id) (202, nothing done) → the handler for the type, one file per type under
+//   inbox/ (unknown types: 202, ignored).
+// Every 401 carries the failed check as its detail, never what a remote server answered. A request
+// signed only with RFC 9421 (Signature-Input) gets 401 too, so senders that "double-knock" fall
+// back to draft-cavage.
 //
 // One exception to "verified or nothing": a Delete whose object is its own actor, from an
 // actor we have cached, whose document now answers 404/410. The key is gone with the account,
 // so the Delete cannot be verified; the origin saying the actor is gone is the proof, and
 // the actor is removed (what Mastodon does). A self-Delete from an actor we never cached is
 // acknowledged without any fetch (nothing to remove; servers broadcast these widely).
+#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -24,6 +28,7 @@
 #include "activitypub/uris.h"
 #include "crypto/public_key_cache.h"
 #include "services/federation/actor_resolver.h"
+#include "services/federation/inbox_gate.h"
 #include "services/federation/outgoing.h"
 #include "store/store.h"
 #include "util/json.h"
@@ -61,19 +66,40 @@ struct InboxPost {
   const activitypub::HeaderFields& headers;
   std::string_view body;
   std::optional<std::string> username;  // the personal inbox's user; nullopt: shared inbox
+  std::string_view client = {};         // the peer address (limits); empty: not limited per address
 };
 
 class InboxService {
  public:
   InboxService(store::Store& store, const activitypub::Uris& uris, ActorResolver& resolver,
-               Outgoing& outgoing);
+               Outgoing& outgoing, InboxGateOptions gate = {},
+               int max_followers_per_host = kDefaultMaxFollowersPerHost);
+  // New followers one local user may gain from one remote host (0: no cap).
+  static constexpr int kDefaultMaxFollowersPerHost = 5000;
 
-  // Throws ApiError (400 / 401 / 404 unknown user / 413 / 422); returning means 202.
+  // Throws ApiError (400 / 401 / 404 unknown user / 413 / 422 / 429); returning means 202.
   InboxResult receive(const InboxPost& post);
 
+  // Deletes seen ids older than the Date window and cached actors nobody here follows or
+  // is followed by that were fetched more than kActorCacheSeconds ago. receive() calls it
+  // every kPurgeIntervalSeconds; public for tests.
+  void purge(int64_t now);
+  static constexpr int64_t kSeenKeepSeconds = 13 * 3600;  // Date: 12 h past + 1 h future
+  static constexpr int64_t kActorCacheSeconds = 7 * 24 * 3600;
+  static constexpr int64_t kPurgeIntervalSeconds = 600;
+
+  InboxGate& gate() { return gate_; }
+
  private:
+  // The signer, fetched through the gate (not stored); nullopt for a self-Delete of a gone
+  // actor. Throws the 401/429 refusals.
+  std::optional<store::RemoteActor> fetch_signer(const InboxPost& post, const std::string& actor,
+                                                 bool self_delete);
+  void maybe_purge(int64_t now);
+
   // The verified signer, or nullopt for a self-Delete of an actor that is gone.
-  std::optional<store::RemoteActor> verify_signer(const activitypub::CheckedRequest& request,
+  std::optional<store::RemoteActor> verify_signer(const InboxPost& post,
+                                                  const activitypub::CheckedRequest& request,
                                                   const InboxActivity& activity, bool self_delete);
 
   store::Store& store_;
@@ -81,6 +107,9 @@ class InboxService {
   ActorResolver& resolver_;
   Outgoing& outgoing_;
   crypto::PublicKeyCache signer_keys_;
+  std::atomic<int64_t> last_purge_{0};
+  int max_followers_per_host_;
+  InboxGate gate_;  // last: its threads stop before anything they use goes
 };
 
 }  // namespace artdag::services::federation

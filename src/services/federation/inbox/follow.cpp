@@ -1,7 +1,8 @@
 // Follow of a local user: the follower is stored with its inbox and shared inbox (from the
 // actor document the signature was checked against) and an Accept is queued to its inbox.
 // A repeated Follow refreshes the inboxes and is accepted again (the follower may have lost
-// the first Accept). This server accepts every follow: no account is locked.
+// the first Accept). This server accepts every follow (no account is locked) up to
+// Context::max_followers_per_host new followers per remote host and local user.
 #include "activitypub/activities.h"
 #include "activitypub/remote_documents.h"
 #include "services/federation/inbox/handlers.h"
@@ -17,6 +18,13 @@ InboxResult handle_follow(const Context& ctx, const InboxActivity& activity) {
   if (!ctx.store.find_user(*username)) return InboxResult::ignored("Follow of an unknown user");
 
   const store::RemoteActor& follower = *ctx.signer;
+  // A new follower from a host that already has the cap of this user's followers is
+  // refused: N actors of one domain cannot make every Create cost N deliveries.
+  if (ctx.max_followers_per_host > 0 && !ctx.store.find_follower(*username, follower.actor_url)) {
+    const auto origin = activitypub::url_origin(follower.actor_url).value_or("");
+    if (ctx.store.count_followers_on_host(*username, origin + "/") >= ctx.max_followers_per_host)
+      return InboxResult::ignored("this user has as many followers on that host as it may");
+  }
   const bool added = ctx.store.add_follower(
       {0, *username, follower.actor_url, follower.inbox, follower.shared_inbox, ""});
   const std::string actor = ctx.uris.actor(*username);

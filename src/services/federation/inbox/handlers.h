@@ -22,6 +22,8 @@ struct Context {
   // The verified sender (the activity's actor); nullptr only for a self-Delete of an actor
   // that is gone (see inbox.h).
   const store::RemoteActor* signer;
+  // Followers one local user may have on one remote host (0: no cap).
+  int max_followers_per_host = 0;
 };
 
 using Handler = InboxResult (*)(const Context&, const InboxActivity&);

@@ -1,0 +1,40 @@
+#pragma once
+// Integration: turning sequenced activities into the Merkle tree and a signed checkpoint.
+// One integrator at a time across processes (a lease in the database); a step writes leaf
+// hashes and full tiles (idempotent: the same entries always give the same bytes), checks
+// that the new tree is consistent with the latest checkpoint, and publishes the new one with
+// a compare-and-swap. A crash anywhere leaves at worst tiles ahead of the checkpoint, which
+// the next step finds as they must be.
+#include <cstdint>
+#include <string>
+
+#include "services/claim_log/log_keys.h"
+#include "store/log_store.h"
+
+namespace artdag::services::claim_log {
+
+// The bytes of entry i: canon(activity i), the activity exactly as signed and served.
+std::string log_entry(const std::string& stored_json);
+
+class Integrator {
+ public:
+  static constexpr int64_t kLeaseSeconds = 10;
+
+  Integrator(store::LogStore& store, const LogIdentity& identity, std::string owner);
+
+  struct Step {
+    int64_t size = 0;        // of the latest checkpoint after the step
+    bool published = false;  // this step published it
+    bool leased = false;     // this process held the lease
+  };
+  // Integrates up to `max_entries` new entries. Throws when the stored tree is inconsistent
+  // with the latest checkpoint (nothing is published then) or the store fails.
+  Step integrate_once(int64_t now, int64_t max_entries = 100000);
+
+ private:
+  store::LogStore& store_;
+  const LogIdentity& identity_;
+  std::string owner_;
+};
+
+}  // namespace artdag::services::claim_log

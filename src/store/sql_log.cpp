@@ -1,0 +1,139 @@
+#include "store/sql_log.h"
+
+#include <algorithm>
+
+namespace artdag::store::sql {
+
+namespace {
+
+constexpr int kMaxRange = 4096;
+
+constexpr std::string_view kLogLength = "SELECT next_index FROM activity_counter WHERE id = 1";
+constexpr std::string_view kActivityRange =
+    "SELECT json FROM activities WHERE idx >= $1 AND idx < $2 ORDER BY idx";
+constexpr std::string_view kIndexOfId = "SELECT idx FROM activities WHERE activity_id = $1";
+constexpr std::string_view kPutLeaf =
+    "INSERT INTO log_leaves (idx, hash) VALUES ($1, $2) ON CONFLICT (idx) DO NOTHING";
+constexpr std::string_view kLeafRange =
+    "SELECT hash FROM log_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx";
+constexpr std::string_view kPutTile =
+    "INSERT INTO log_tiles (level, idx, data) VALUES ($1, $2, $3) "
+    "ON CONFLICT (level, idx) DO NOTHING";
+constexpr std::string_view kTile = "SELECT data FROM log_tiles WHERE level = $1 AND idx = $2";
+constexpr std::string_view kTileRange =
+    "SELECT data FROM log_tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx";
+constexpr std::string_view kLatestCheckpoint =
+    "SELECT c.size, c.root, c.note, c.published_at FROM log_state s "
+    "JOIN log_checkpoints c ON c.size = s.size WHERE s.id = 1";
+constexpr std::string_view kAdvanceState =
+    "UPDATE log_state SET size = $1 WHERE id = 1 AND size = $2";
+constexpr std::string_view kInsertCheckpoint =
+    "INSERT INTO log_checkpoints (size, root, note, published_at) VALUES ($1, $2, $3, $4)";
+constexpr std::string_view kCheckpointInRange =
+    "SELECT 1 FROM log_checkpoints WHERE size >= $1 AND size < $2 LIMIT 1";
+constexpr std::string_view kTakeLease =
+    "UPDATE log_state SET lease_owner = $1, lease_until = $2 "
+    "WHERE id = 1 AND (lease_owner = $1 OR lease_until < $3)";
+
+}  // namespace
+
+int64_t SqlLogArea::log_length() {
+  int64_t length = 0;
+  db_.read([&](Conn& c) { length = c.query_int(kLogLength, {}).value_or(0); });
+  return length;
+}
+
+std::vector<std::string> SqlLogArea::activity_json_range(int64_t start, int count) {
+  std::vector<std::string> out;
+  count = std::clamp(count, 0, kMaxRange);
+  db_.read([&](Conn& c) {
+    out.clear();
+    c.exec(kActivityRange, {start, start + count}, [&](const Row& r) { out.push_back(r.str(0)); });
+  });
+  return out;
+}
+
+std::optional<int64_t> SqlLogArea::activity_index_of(const std::string& activity_id) {
+  std::optional<int64_t> index;
+  db_.read([&](Conn& c) { index = c.query_int(kIndexOfId, {activity_id}); });
+  return index;
+}
+
+void SqlLogArea::put_leaf_hashes(int64_t start, const std::vector<std::string>& hashes_hex) {
+  if (hashes_hex.empty()) return;
+  db_.write([&](Conn& c) {
+    for (std::size_t i = 0; i < hashes_hex.size(); ++i)
+      c.exec(kPutLeaf, {start + static_cast<int64_t>(i), hashes_hex[i]});
+  });
+}
+
+std::vector<std::string> SqlLogArea::leaf_hashes(int64_t start, int count) {
+  std::vector<std::string> out;
+  count = std::clamp(count, 0, kMaxRange);
+  db_.read([&](Conn& c) {
+    out.clear();
+    c.exec(kLeafRange, {start, start + count}, [&](const Row& r) { out.push_back(r.str(0)); });
+  });
+  return out;
+}
+
+void SqlLogArea::put_tile(int level, int64_t index, const std::string& data_hex) {
+  db_.write([&](Conn& c) { c.exec(kPutTile, {level, index, data_hex}); });
+}
+
+std::optional<std::string> SqlLogArea::tile(int level, int64_t index) {
+  std::optional<std::string> out;
+  db_.read([&](Conn& c) {
+    out.reset();
+    c.exec(kTile, {level, index}, [&](const Row& r) { out = r.str(0); });
+  });
+  return out;
+}
+
+std::vector<std::string> SqlLogArea::tiles(int level, int64_t start, int count) {
+  std::vector<std::string> out;
+  count = std::clamp(count, 0, kMaxRange);
+  db_.read([&](Conn& c) {
+    out.clear();
+    c.exec(kTileRange, {level, start, start + count},
+           [&](const Row& r) { out.push_back(r.str(0)); });
+  });
+  return out;
+}
+
+std::optional<LogCheckpoint> SqlLogArea::latest_checkpoint() {
+  std::optional<LogCheckpoint> out;
+  db_.read([&](Conn& c) {
+    out.reset();
+    c.exec(kLatestCheckpoint, {}, [&](const Row& r) {
+      out = LogCheckpoint{r.int64(0), r.str(1), r.str(2), r.int64(3)};
+    });
+  });
+  return out;
+}
+
+bool SqlLogArea::publish_checkpoint(int64_t expected_size, const LogCheckpoint& next) {
+  bool published = false;
+  db_.write([&](Conn& c) {
+    published = c.exec(kAdvanceState, {next.size, expected_size}) == 1;
+    if (published)
+      c.exec(kInsertCheckpoint, {next.size, next.root_hex, next.note, next.published_at});
+  });
+  return published;
+}
+
+bool SqlLogArea::checkpoint_in_range(int64_t min_size, int64_t max_size) {
+  bool found = false;
+  db_.read([&](Conn& c) {
+    found = c.query_int(kCheckpointInRange, {min_size, max_size}).has_value();
+  });
+  return found;
+}
+
+bool SqlLogArea::take_integrator_lease(const std::string& owner, int64_t now, int64_t until) {
+  bool taken = false;
+  db_.write([&](Conn& c) { taken = c.exec(kTakeLease, {owner, until, now}) == 1; });
+  return taken;
+}
+
+}  // namespace artdag::store::sql
