@@ -15,8 +15,8 @@ namespace {
 
 // tests/data/claim-vector was produced by Python's json.dumps and `openssl dgst -sign`
 // (see its README.md), independently of this code.
-std::string vector_file(const std::string& name) {
-  std::ifstream in(std::string(ARTDAG_TEST_DATA_DIR) + "/claim-vector/" + name, std::ios::binary);
+std::string vector_file(const std::string& name, const std::string& dir = "claim-vector") {
+  std::ifstream in(std::string(ARTDAG_TEST_DATA_DIR) + "/" + dir + "/" + name, std::ios::binary);
   EXPECT_TRUE(in) << name;
   std::ostringstream text;
   text << in.rdbuf();
@@ -63,6 +63,25 @@ TEST(LdSignature, VectorSignatureReproducedByteForByte) {
                              {"created", v.created},
                              {"signatureValue", vector_file("signature-value.txt")}}));
   EXPECT_EQ(sign_activity(v.activity, v.private_key, v.creator, v.created), v.signed_activity);
+}
+
+// The same claim with the UUID id every claim has since the claim log (claim-vector-uuid),
+// reproduced byte for byte from its independent generation.
+TEST(LdSignature, UuidIdVectorReproducedByteForByte) {
+  const std::string dir = "claim-vector-uuid";
+  const Json activity = Json::parse(vector_file("activity.json", dir));
+  const Json claim = Json::parse(vector_file("claim.json", dir));
+  const std::string creator = claim.at("creator"), created = claim.at("created");
+  const auto key = crypto::RsaKey::from_private_pem(vector_file("private-key.pem", dir));
+  EXPECT_EQ(canonical_json(activity), vector_file("document.canon", dir));
+  EXPECT_EQ(crypto::hex_encode(claim_signing_input(activity, creator, created)),
+            vector_file("to-sign.hex", dir));
+  const Json signed_activity = sign_activity(activity, key, creator, created);
+  EXPECT_EQ(signed_activity, Json::parse(vector_file("signed-activity.json", dir)));
+  EXPECT_EQ(signed_activity["signature"]["signatureValue"], vector_file("signature-value.txt", dir));
+  EXPECT_TRUE(verify_claim(signed_activity,
+                           crypto::RsaKey::from_public_pem(vector_file("public-key.pem", dir)))
+                  .valid);
 }
 
 TEST(LdSignature, VectorVerifies) {

@@ -12,7 +12,7 @@ Uses only the Python standard library and the `openssl` command line tool:
 Inputs:  activity.json (the document, without "signature"), claim.json (creator, created),
          private-key.pem (generated with `openssl genpkey` only if missing: the key is fixed).
 Outputs: public-key.pem, options.canon, document.canon, to-sign.hex, signature-value.txt,
-         signed-activity.json. Run from anywhere: python3 generate.py
+         signed-activity.json. Run from anywhere: python3 generate.py [VECTOR_DIR]
 """
 import base64
 import hashlib
@@ -22,7 +22,9 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# The vector folder: this script's own, or the one named on the command line
+# (../claim-vector-uuid holds the same claim with a UUID activity id).
+HERE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 
 
 def path(name):
