@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
+  libboost1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libkainjow-mustache-dev libcmark-dev
   openssl ca-certificates

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -66,65 +67,122 @@ std::string required(const std::map<std::string, std::string>& options, const st
   return it->second;
 }
 
-int seed(const std::map<std::string, std::string>& options) {
-  const std::string location = required(options, "database");
-  const std::string owner = required(options, "owner");
-  const long count = std::stol(required(options, "assets"));
-  const int threads = options.count("threads") ? std::stoi(options.at("threads")) : 1;
-  const activitypub::Uris uris(required(options, "base-url"), required(options, "domain"));
-  crypto::KeyStore keys(required(options, "keys"));
-  const crypto::RsaKey key = keys.ensure(owner);
+// Makes the claims that seed and sequence record: an asset and its signed Create.
+// Signing every claim is optional (--sign-all 1): by default only the first is really signed
+// and the others carry a copy of its signature (they do not verify), because RSA-signing a
+// million claims takes minutes and the read benchmarks never verify them.
+class ClaimFactory {
+ public:
+  ClaimFactory(const std::map<std::string, std::string>& options)
+      : uris_(required(options, "base-url"), required(options, "domain")),
+        owner_(required(options, "owner")),
+        key_(crypto::KeyStore(required(options, "keys")).ensure(owner_)),
+        sign_all_(options.count("sign-all") && options.at("sign-all") == "1"),
+        created_(iso8601_utc(unix_now())),
+        // A unique prefix per run, so seeding twice into one database adds, not conflicts.
+        prefix_("seed" + std::to_string(unix_now()) + "-") {}
 
+  const std::string& owner() const { return owner_; }
+
+  std::pair<store::NewAsset, store::NewActivity> make(long i) {
+    store::NewAsset request;
+    auto& a = request.asset;
+    a.name = prefix_ + std::to_string(i);
+    a.content_hash = crypto::sha3_256_hex(a.name);
+    a.asset_type = i % 3 == 0 ? "video" : "image";
+    a.tags = {"seed", i % 2 == 0 ? "even" : "odd"};
+    a.description = "Seeded asset " + std::to_string(i);
+    a.metadata_json = "{}";
+    a.owner = owner_;
+    a.created_at = created_;
+    const std::string activity_id = uris_.activity_by_uuid(crypto::uuid_v7());
+    Json activity = activitypub::create_activity(uris_, a, activity_id);
+    if (sign_all_) {
+      activity =
+          activitypub::sign_activity(std::move(activity), key_, uris_.key_id(owner_), created_);
+    } else {
+      std::lock_guard lock(signature_mutex_);
+      if (signature_copy_.is_null()) {
+        activity =
+            activitypub::sign_activity(std::move(activity), key_, uris_.key_id(owner_), created_);
+        signature_copy_ = activity["signature"];
+      } else {
+        activity["signature"] = signature_copy_;
+      }
+    }
+    store::NewActivity sequenced{activity_id,    "Create", owner_,
+                                 a.content_hash, created_, activitypub::canonical_json(activity)};
+    return {std::move(request), std::move(sequenced)};
+  }
+
+ private:
+  activitypub::Uris uris_;
+  std::string owner_;
+  crypto::RsaKey key_;
+  bool sign_all_;
+  std::string created_;
+  std::string prefix_;
+  Json signature_copy_;
+  std::mutex signature_mutex_;
+};
+
+// Runs work(i) for i in [0, count) on `threads` threads; returns the seconds it took.
+template <typename Work>
+double run_parallel(long count, int threads, Work work) {
+  std::atomic<long> next{0};
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      for (long i = next++; i < count; i = next++) work(i);
+    });
+  for (auto& t : pool) t.join();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::unique_ptr<store::Store> open_for(const std::map<std::string, std::string>& options,
+                                       const std::string& owner, int threads) {
+  const std::string location = required(options, "database");
   auto store = store::open_store(location, {.pool_size = threads});
   if (!store->find_user(owner)) die("no user " + owner + " in " + location);
-  const std::string created = iso8601_utc(unix_now());
-  // A unique prefix per run, so seeding twice into one database adds rather than conflicts.
-  const std::string prefix = "seed" + std::to_string(unix_now()) + "-";
-  Json signature_copy;
-  std::mutex signature_mutex;
+  return store;
+}
 
-  std::atomic<long> next{0};
+int seed(const std::map<std::string, std::string>& options) {
+  const long count = std::stol(required(options, "assets"));
+  const int threads = options.count("threads") ? std::stoi(options.at("threads")) : 1;
+  ClaimFactory claims(options);
+  auto store = open_for(options, claims.owner(), threads);
   std::atomic<long> failed{0};
-  const auto start = std::chrono::steady_clock::now();
-  auto work = [&] {
-    for (long i = next++; i < count; i = next++) {
-      store::NewAsset request;
-      auto& a = request.asset;
-      a.name = prefix + std::to_string(i);
-      a.content_hash = crypto::sha3_256_hex(a.name);
-      a.asset_type = i % 3 == 0 ? "video" : "image";
-      a.tags = {"seed", i % 2 == 0 ? "even" : "odd"};
-      a.description = "Seeded asset " + std::to_string(i);
-      a.metadata_json = "{}";
-      a.owner = owner;
-      a.created_at = created;
-      // Seeding, not benchmarking signatures: one real signature is copied onto every claim
-      // (they do not verify; the bench measures reads).
-      const std::string activity_id = uris.activity_by_uuid(crypto::uuid_v7());
-      Json activity = activitypub::create_activity(uris, a, activity_id);
-      {
-        std::lock_guard lock(signature_mutex);
-        if (signature_copy.is_null()) {
-          activity =
-              activitypub::sign_activity(std::move(activity), key, uris.key_id(owner), created);
-          signature_copy = activity["signature"];
-        } else {
-          activity["signature"] = signature_copy;
-        }
-      }
-      store::NewActivity sequenced{activity_id,    "Create", owner,
-                                   a.content_hash, created,  activitypub::canonical_json(activity)};
-      auto result = store->create_asset_with_activity(request, sequenced);
-      if (!std::holds_alternative<store::Asset>(result)) ++failed;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
-  for (auto& t : pool) t.join();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = run_parallel(count, threads, [&](long i) {
+    auto [asset, activity] = claims.make(i);
+    if (!std::holds_alternative<store::Asset>(store->create_asset_with_activity(asset, activity)))
+      ++failed;
+  });
   std::printf("seeded %ld assets in %.1f s (%.0f/s), %ld conflicts\n", count - failed.load(),
               seconds, static_cast<double>(count) / seconds, failed.load());
+  return failed == 0 ? 0 : 1;
+}
+
+// The sequencer alone: claims made (and signed) beforehand, then recorded by many writers
+// through the registry's own transaction. Its rate is the ceiling that every process on one
+// database shares, whatever the signing cores.
+int sequence(const std::map<std::string, std::string>& options) {
+  const long count = std::stol(required(options, "claims"));
+  const int writers = options.count("writers") ? std::stoi(options.at("writers")) : 8;
+  ClaimFactory claims(options);
+  auto store = open_for(options, claims.owner(), writers);
+  std::vector<std::pair<store::NewAsset, store::NewActivity>> made;
+  made.reserve(static_cast<std::size_t>(count));
+  for (long i = 0; i < count; ++i) made.push_back(claims.make(i));
+  std::atomic<long> failed{0};
+  const double seconds = run_parallel(count, writers, [&](long i) {
+    const auto& [asset, activity] = made[static_cast<std::size_t>(i)];
+    if (!std::holds_alternative<store::Asset>(store->create_asset_with_activity(asset, activity)))
+      ++failed;
+  });
+  std::printf("RESULT claims=%ld writers=%d seconds=%.3f rate=%.0f conflicts=%ld\n", count,
+              writers, seconds, static_cast<double>(count) / seconds, failed.load());
   return failed == 0 ? 0 : 1;
 }
 
@@ -196,11 +254,12 @@ int inbox_requests(const std::map<std::string, std::string>& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) die("usage: bench_tool seed|inbox-requests --option value ...");
+  if (argc < 2) die("usage: bench_tool seed|sequence|inbox-requests --option value ...");
   const std::string command = argv[1];
   try {
     const auto options = parse_options(argc, argv);
     if (command == "seed") return seed(options);
+    if (command == "sequence") return sequence(options);
     if (command == "inbox-requests") return inbox_requests(options);
   } catch (const std::exception& e) {
     die(e.what());

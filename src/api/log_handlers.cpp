@@ -4,6 +4,7 @@
 #include "api/routes.h"
 #include "util/error.h"
 #include "util/paging.h"
+#include "util/time.h"
 
 namespace artdag::api {
 
@@ -31,6 +32,27 @@ void add_log_routes(Router& router, services::Services& services) {
                    tile.immutable ? "public, max-age=31536000, immutable" : "public, max-age=1");
     res.set_header("Access-Control-Allow-Origin", "*");
     return res;
+  });
+  // The witness (c2sp.org/tlog-witness): any Content-Type, the body bounded by the parser.
+  router.add("GET", "/log/witness/key", [&log](Request&) {
+    return note_text(log.identity().witness_verifier_key + "\n", "max-age=86400");
+  });
+  router.add("POST", "/log/witness/add-checkpoint", [&services](Request& req) {
+    auto answer = services.witness.add_checkpoint(req.body, unix_now());
+    auto res = Response::text(answer.status, std::move(answer.body), answer.content_type);
+    res.set_header("Cache-Control", "no-store");
+    return res;
+  });
+  router.add("GET", "/log/evidence/{index}", [&log](Request& req) {
+    auto index = parse_whole_number(req.param("index"), 0);
+    if (!index) throw ApiError::not_found("No such entry");
+    return note_text(log.evidence(*index), "max-age=5");
+  });
+  router.add("GET", "/log/evidence", [&log](Request& req) {
+    auto id = req.query_param("id");
+    if (!id || id->empty())
+      throw ApiError::bad_request("Name the activity: /log/evidence?id=<activity id>");
+    return note_text(log.evidence_for_id(*id), "max-age=5");
   });
   router.add("GET", "/log/proof/{index}", [&log](Request& req) {
     auto index = parse_whole_number(req.param("index"), 0);

@@ -28,6 +28,7 @@ int serve(Config config, std::unique_ptr<store::Store> store,
   uint16_t port = server.listen();
   delivery->start();
   services.claim_log.start();
+  services.witness_submitter.start();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   started)
                 .count();
@@ -37,6 +38,7 @@ int serve(Config config, std::unique_ptr<store::Store> store,
   // Stop claiming, give back unsent leases, let in-flight deliveries end (bounded by their
   // timeout); whatever is left stays in the database for the next start.
   delivery->stop();
+  services.witness_submitter.stop();
   services.claim_log.stop();
   spdlog::info("stopped");
   return 0;

@@ -21,11 +21,8 @@ namespace artdag {
 
 namespace {
 
-std::string trim(std::string s) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
+std::string trim(std::string_view s) {
+  return std::string(trim_ascii_space(s));
 }
 
 std::optional<std::string> non_empty(const EnvLookup& env, const char* name) {
@@ -133,6 +130,9 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
       throw ConfigError("DATABASE_URL must start with postgresql:// (unset it to use SQLite)");
     c.database_url = *v;
   }
+
+  c.witness_for = non_empty(env, "ARTDAG_WITNESS_FOR").value_or("");
+  c.witnesses = non_empty(env, "ARTDAG_WITNESSES").value_or("");
 
   std::string l1 = non_empty(env, "L1_SERVERS").value_or("https://celery-artdag.rose-ash.com");
   std::stringstream l1_stream(l1);

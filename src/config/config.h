@@ -54,6 +54,11 @@ struct Config {
   std::filesystem::path data_dir;
   std::string database_url;             // empty: SQLite file in the data dir
   std::vector<std::string> l1_servers;  // normalised (util/url.h normalize_server_url)
+  // The logs this server witnesses: their verifier keys, as given (ARTDAG_WITNESS_FOR;
+  // parsed by the witness service, which knows the format).
+  std::string witness_for;
+  // The witnesses this server's log is submitted to, as given (ARTDAG_WITNESSES).
+  std::string witnesses;
   std::string jwt_secret;               // filled by resolve_jwt_secret()
   std::string host = "0.0.0.0";
   uint16_t port = 8200;

@@ -17,7 +17,9 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   uint16_t port = 8200;
   unsigned io_threads = 1;
-  unsigned worker_threads = 8;
+  // Handlers block (an RSA signature, a wait for the group commit), so there are many more
+  // workers than cores: while one batch of claims commits, the others are being signed.
+  unsigned worker_threads = 32;
   std::size_t body_limit = 1024 * 1024;      // bytes; larger bodies get 413
   std::size_t header_limit = 16 * 1024;      // bytes of request line + headers
   std::chrono::seconds request_timeout{15};  // to read one whole request (cuts slow-loris)

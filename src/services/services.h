@@ -9,6 +9,8 @@
 #include "crypto/key_store.h"
 #include "services/auth_service.h"
 #include "services/claim_log/claim_log_service.h"
+#include "services/claim_log/witness_service.h"
+#include "services/claim_log/witness_submitter.h"
 #include "services/federation/delivery.h"
 #include "services/federation/delivery_notifier.h"
 #include "services/federation/federation_service.h"
@@ -45,6 +47,10 @@ class Services {
   federation::DeliveryNotifier delivery;
   // The claim log: checkpoints, tiles, proofs; `serve` starts its integrator.
   claim_log::ClaimLogService claim_log;
+  // Cosigns the checkpoints of the logs in ARTDAG_WITNESS_FOR (none by default).
+  claim_log::WitnessService witness;
+  // Submits our checkpoints to ARTDAG_WITNESSES; `serve` starts it.
+  claim_log::WitnessSubmitter witness_submitter;
   AuthService auth;
   RegistryService registry;
   PublicationService publication;

@@ -31,6 +31,19 @@ class DeliveryStore {
   virtual void retry_delivery(int64_t job_id, int64_t next_attempt_at,
                               const std::string& error) = 0;
   virtual void drop_delivery(int64_t job_id, const std::string& error) = 0;  // kept as 'dead'
+  // Gives leased jobs back, due at `next_attempt_at`, without counting an attempt (the
+  // worker did not try them: their host already had as many in flight as it may).
+  virtual void postpone_deliveries(const std::vector<int64_t>& job_ids,
+                                   int64_t next_attempt_at) = 0;
+  // How a peer origin ("https://host[:port]") takes our signatures, learnt by the RFC 9421
+  // double-knock: "rfc9421" or "cavage", and when that was learnt.
+  struct SignatureStyle {
+    std::string style;
+    int64_t updated_at = 0;
+  };
+  virtual std::optional<SignatureStyle> signature_style(const std::string& origin) = 0;
+  virtual void remember_signature_style(const std::string& origin, const std::string& style,
+                                        int64_t now) = 0;
   struct DeliveryCounts {
     int64_t pending = 0;  // jobs waiting or leased
     int64_t dead = 0;

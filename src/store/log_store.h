@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace artdag::store {
@@ -15,6 +16,15 @@ struct LogCheckpoint {
   std::string root_hex;      // 64 hex characters
   std::string note;          // the signed note as served (cosignatures added later are kept apart)
   int64_t published_at = 0;  // unix seconds
+};
+
+// What this server's witness last cosigned for one log (c2sp.org/tlog-witness).
+struct WitnessedCheckpoint {
+  std::string origin;
+  int64_t size = 0;
+  std::string root_hex;
+  std::string note;  // the checkpoint as received
+  int64_t cosigned_at = 0;
 };
 
 class LogStore {
@@ -44,6 +54,21 @@ class LogStore {
   virtual bool publish_checkpoint(int64_t expected_size, const LogCheckpoint& next) = 0;
   // Whether some checkpoint ever published has a size in [min_size, max_size).
   virtual bool checkpoint_in_range(int64_t min_size, int64_t max_size) = 0;
+
+  // The witness's memory, per log origin. Replaced only when it is still `expected` (size
+  // and root hex; nullopt: nothing stored yet): a compare-and-swap across processes.
+  virtual std::optional<WitnessedCheckpoint> witnessed_checkpoint(const std::string& origin) = 0;
+  virtual bool replace_witnessed_checkpoint(
+      const std::optional<std::pair<int64_t, std::string>>& expected,
+      const WitnessedCheckpoint& next) = 0;
+
+  // Cosignatures of our checkpoints by the witnesses we submit to: one line per witness and
+  // size (a second one for the same pair is ignored).
+  virtual void add_cosignature(int64_t size, const std::string& witness, const std::string& line,
+                               int64_t cosigned_at) = 0;
+  virtual std::vector<std::string> cosignatures(int64_t size) = 0;  // ordered by witness name
+  // The smallest size at least `min_size` that has a cosignature, with its checkpoint.
+  virtual std::optional<LogCheckpoint> first_cosigned_checkpoint(int64_t min_size) = 0;
 
   // The integrator's lease: taken (or renewed) by `owner` until `until` when it is free,
   // expired, or already theirs. One integrator at a time across processes.

@@ -226,12 +226,37 @@ CREATE INDEX remote_actors_fetched_at_idx ON remote_actors (fetched_at);
 ALTER TABLE users ADD COLUMN tokens_valid_after INTEGER NOT NULL DEFAULT 0;
 )SQL";
 
+// RFC 9421 double-knock (issue 15): how each peer origin takes our signatures, so every
+// process and every restart knocks right the first time. Witnessing (issue 17): the last
+// checkpoint our witness cosigned per log, and the cosignatures of our own checkpoints.
+constexpr std::string_view kV6 = R"SQL(
+CREATE TABLE witness_states (
+  origin TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  root TEXT NOT NULL,
+  note TEXT NOT NULL,
+  cosigned_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE log_cosignatures (
+  size INTEGER NOT NULL,
+  witness TEXT NOT NULL,
+  line TEXT NOT NULL,
+  cosigned_at INTEGER NOT NULL,
+  PRIMARY KEY (size, witness)
+) STRICT;
+CREATE TABLE peer_signature_styles (
+  origin TEXT PRIMARY KEY,
+  style TEXT NOT NULL CHECK (style IN ('rfc9421', 'cavage')),
+  updated_at INTEGER NOT NULL
+) STRICT;
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kV1}, {2, "federation", kV2},       {3, "reaction count index", kV3},
-      {4, "claim log", kV4},      {5, "abuse resistance", kV5},
+      {4, "claim log", kV4},      {5, "abuse resistance", kV5}, {6, "signature styles, witnessing", kV6},
   };
   return kMigrations;
 }

@@ -105,8 +105,16 @@ constexpr std::string_view kListClaims[2] = {
     "remote_claims WHERE actor_url = $1 ORDER BY id DESC LIMIT $2"};
 
 // ---- delivery ----
+// Only an actor with followers has anyone to deliver to: the others' activities skip the
+// queue (and the delivery worker's write that would expand them to nothing).
 constexpr std::string_view kInsertFanout =
-    "INSERT INTO outbox_fanout (activity_index, created_at) VALUES ($1, $2)";
+    "INSERT INTO outbox_fanout (activity_index, created_at) SELECT $1, $2 "
+    "WHERE EXISTS (SELECT 1 FROM followers WHERE username = $3)";
+// Cheap reads that spare the worker a write transaction when there is nothing to do.
+constexpr std::string_view kAnyFanout = "SELECT 1 FROM outbox_fanout LIMIT 1";
+constexpr std::string_view kAnyDueJob =
+    "SELECT 1 FROM delivery_jobs WHERE state = 'pending' AND next_attempt_at <= $1 AND "
+    "locked_until <= $1 LIMIT 1";
 constexpr std::string_view kPendingFanoutsPg =
     "SELECT activity_index FROM outbox_fanout ORDER BY activity_index LIMIT $1 "
     "FOR UPDATE SKIP LOCKED";
@@ -136,6 +144,14 @@ constexpr std::string_view kCompleteJob = "DELETE FROM delivery_jobs WHERE id = 
 constexpr std::string_view kRetryJob =
     "UPDATE delivery_jobs SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, "
     "locked_by = '', locked_until = 0 WHERE id = $1";
+constexpr std::string_view kPostponeJob =
+    "UPDATE delivery_jobs SET next_attempt_at = $2, locked_by = '', locked_until = 0 "
+    "WHERE id = $1";
+constexpr std::string_view kSignatureStyle =
+    "SELECT style, updated_at FROM peer_signature_styles WHERE origin = $1";
+constexpr std::string_view kRememberSignatureStyle =
+    "INSERT INTO peer_signature_styles (origin, style, updated_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT (origin) DO UPDATE SET style = excluded.style, updated_at = excluded.updated_at";
 constexpr std::string_view kDropJob =
     "UPDATE delivery_jobs SET attempts = attempts + 1, state = 'dead', last_error = $2, "
     "locked_by = '', locked_until = 0 WHERE id = $1";
@@ -185,8 +201,8 @@ bool is_pg(Backend& db) {
 
 }  // namespace
 
-void insert_fanout(Conn& c, int64_t index, int64_t now) {
-  c.exec(kInsertFanout, {index, now});
+void insert_fanout(Conn& c, int64_t index, const std::string& actor, int64_t now) {
+  c.exec(kInsertFanout, {index, now, actor});
 }
 
 void upsert_remote_actor(Backend& db, const RemoteActor& a) {
@@ -398,6 +414,7 @@ std::vector<RemoteClaim> list_remote_claims(Backend& db, const std::string& acto
 int64_t expand_fanouts(Backend& db, int64_t now, int max_activities) {
   int64_t created = 0;
   const bool pg = is_pg(db);
+  if (!read_one<int64_t>(db, kAnyFanout, {}, [](const Row& r) { return r.int64(0); })) return 0;
   db.write([&](Conn& c) {
     created = 0;
     std::vector<int64_t> indices;
@@ -424,6 +441,8 @@ std::vector<DeliveryJob> claim_deliveries(Backend& db, const std::string& worker
                                           int64_t lease_until, int limit) {
   std::vector<DeliveryJob> out;
   const bool pg = is_pg(db);
+  if (!read_one<int64_t>(db, kAnyDueJob, {now}, [](const Row& r) { return r.int64(0); }))
+    return out;
   db.write([&](Conn& c) {
     out.clear();
     c.exec(pg ? kClaimPg : kClaimSqlite,
@@ -440,6 +459,25 @@ void complete_delivery(Backend& db, int64_t job_id) {
 void retry_delivery(Backend& db, int64_t job_id, int64_t next_attempt_at,
                     const std::string& error) {
   db.write([&](Conn& c) { c.exec(kRetryJob, {job_id, next_attempt_at, error}); });
+}
+
+void postpone_deliveries(Backend& db, const std::vector<int64_t>& job_ids,
+                         int64_t next_attempt_at) {
+  if (job_ids.empty()) return;
+  db.write([&](Conn& c) {
+    for (int64_t id : job_ids) c.exec(kPostponeJob, {id, next_attempt_at});
+  });
+}
+
+std::optional<DeliveryStore::SignatureStyle> signature_style(Backend& db, const std::string& origin) {
+  return read_one<DeliveryStore::SignatureStyle>(db, kSignatureStyle, {origin}, [](const Row& r) {
+    return DeliveryStore::SignatureStyle{r.str(0), r.int64(1)};
+  });
+}
+
+void remember_signature_style(Backend& db, const std::string& origin, const std::string& style,
+                              int64_t now) {
+  db.write([&](Conn& c) { c.exec(kRememberSignatureStyle, {origin, style, now}); });
 }
 
 void drop_delivery(Backend& db, int64_t job_id, const std::string& error) {

@@ -12,7 +12,7 @@
 namespace artdag::store::sql::federation {
 
 // Written in the same transaction as the activity at `index` (see Store::expand_fanouts).
-void insert_fanout(Conn& c, int64_t index, int64_t now);
+void insert_fanout(Conn& c, int64_t index, const std::string& actor, int64_t now);
 
 void upsert_remote_actor(Backend& db, const RemoteActor& actor);
 std::optional<RemoteActor> find_remote_actor(Backend& db, const std::string& actor_url);
@@ -55,6 +55,10 @@ std::vector<DeliveryJob> claim_deliveries(Backend& db, const std::string& worker
                                           int64_t lease_until, int limit);
 void complete_delivery(Backend& db, int64_t job_id);
 void retry_delivery(Backend& db, int64_t job_id, int64_t next_attempt_at, const std::string& error);
+void postpone_deliveries(Backend& db, const std::vector<int64_t>& job_ids, int64_t next_attempt_at);
+std::optional<DeliveryStore::SignatureStyle> signature_style(Backend& db, const std::string& origin);
+void remember_signature_style(Backend& db, const std::string& origin, const std::string& style,
+                              int64_t now);
 void drop_delivery(Backend& db, int64_t job_id, const std::string& error);
 DeliveryStore::DeliveryCounts delivery_counts(Backend& db);
 std::vector<DeliveryJob> list_deliveries(Backend& db, const std::string& state, int limit);
@@ -155,6 +159,16 @@ class SqlFederationAreas : public virtual FederationStore, public virtual Delive
   }
   void drop_delivery(int64_t job_id, const std::string& error) override {
     federation::drop_delivery(db_, job_id, error);
+  }
+  void postpone_deliveries(const std::vector<int64_t>& job_ids, int64_t next_attempt_at) override {
+    federation::postpone_deliveries(db_, job_ids, next_attempt_at);
+  }
+  std::optional<SignatureStyle> signature_style(const std::string& origin) override {
+    return federation::signature_style(db_, origin);
+  }
+  void remember_signature_style(const std::string& origin, const std::string& style,
+                                int64_t now) override {
+    federation::remember_signature_style(db_, origin, style, now);
   }
   DeliveryCounts delivery_counts() override { return federation::delivery_counts(db_); }
   std::vector<DeliveryJob> list_deliveries(const std::string& state, int limit) override {

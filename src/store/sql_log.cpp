@@ -35,7 +35,75 @@ constexpr std::string_view kTakeLease =
     "UPDATE log_state SET lease_owner = $1, lease_until = $2 "
     "WHERE id = 1 AND (lease_owner = $1 OR lease_until < $3)";
 
+constexpr std::string_view kWitnessed =
+    "SELECT origin, size, root, note, cosigned_at FROM witness_states WHERE origin = $1";
+constexpr std::string_view kFirstWitnessed =
+    "INSERT INTO witness_states (origin, size, root, note, cosigned_at) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (origin) DO NOTHING";
+constexpr std::string_view kReplaceWitnessed =
+    "UPDATE witness_states SET size = $2, root = $3, note = $4, cosigned_at = $5 "
+    "WHERE origin = $1 AND size = $6 AND root = $7";
+constexpr std::string_view kAddCosignature =
+    "INSERT INTO log_cosignatures (size, witness, line, cosigned_at) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (size, witness) DO NOTHING";
+constexpr std::string_view kCosignatures =
+    "SELECT line FROM log_cosignatures WHERE size = $1 ORDER BY witness";
+constexpr std::string_view kFirstCosigned =
+    "SELECT c.size, c.root, c.note, c.published_at FROM log_checkpoints c WHERE c.size = "
+    "(SELECT MIN(size) FROM log_cosignatures WHERE size >= $1)";
+
 }  // namespace
+
+std::optional<WitnessedCheckpoint> SqlLogArea::witnessed_checkpoint(const std::string& origin) {
+  std::optional<WitnessedCheckpoint> out;
+  db_.read([&](Conn& c) {
+    out.reset();
+    c.exec(kWitnessed, {origin}, [&](const Row& r) {
+      out = WitnessedCheckpoint{r.str(0), r.int64(1), r.str(2), r.str(3), r.int64(4)};
+    });
+  });
+  return out;
+}
+
+bool SqlLogArea::replace_witnessed_checkpoint(
+    const std::optional<std::pair<int64_t, std::string>>& expected,
+    const WitnessedCheckpoint& next) {
+  bool replaced = false;
+  db_.write([&](Conn& c) {
+    replaced =
+        expected ? c.exec(kReplaceWitnessed, {next.origin, next.size, next.root_hex, next.note,
+                                              next.cosigned_at, expected->first, expected->second})
+                       == 1
+                 : c.exec(kFirstWitnessed, {next.origin, next.size, next.root_hex, next.note,
+                                            next.cosigned_at}) == 1;
+  });
+  return replaced;
+}
+
+void SqlLogArea::add_cosignature(int64_t size, const std::string& witness,
+                                 const std::string& line, int64_t cosigned_at) {
+  db_.write([&](Conn& c) { c.exec(kAddCosignature, {size, witness, line, cosigned_at}); });
+}
+
+std::vector<std::string> SqlLogArea::cosignatures(int64_t size) {
+  std::vector<std::string> out;
+  db_.read([&](Conn& c) {
+    out.clear();
+    c.exec(kCosignatures, {size}, [&](const Row& r) { out.push_back(r.str(0)); });
+  });
+  return out;
+}
+
+std::optional<LogCheckpoint> SqlLogArea::first_cosigned_checkpoint(int64_t min_size) {
+  std::optional<LogCheckpoint> out;
+  db_.read([&](Conn& c) {
+    out.reset();
+    c.exec(kFirstCosigned, {min_size}, [&](const Row& r) {
+      out = LogCheckpoint{r.int64(0), r.str(1), r.str(2), r.int64(3)};
+    });
+  });
+  return out;
+}
 
 int64_t SqlLogArea::log_length() {
   int64_t length = 0;

@@ -22,6 +22,13 @@ class SqlLogArea : public virtual LogStore {
   bool publish_checkpoint(int64_t expected_size, const LogCheckpoint& next) override;
   bool checkpoint_in_range(int64_t min_size, int64_t max_size) override;
   bool take_integrator_lease(const std::string& owner, int64_t now, int64_t until) override;
+  std::optional<WitnessedCheckpoint> witnessed_checkpoint(const std::string& origin) override;
+  bool replace_witnessed_checkpoint(const std::optional<std::pair<int64_t, std::string>>& expected,
+                                    const WitnessedCheckpoint& next) override;
+  void add_cosignature(int64_t size, const std::string& witness, const std::string& line,
+                       int64_t cosigned_at) override;
+  std::vector<std::string> cosignatures(int64_t size) override;
+  std::optional<LogCheckpoint> first_cosigned_checkpoint(int64_t min_size) override;
 
  private:
   Backend& db_;

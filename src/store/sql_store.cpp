@@ -252,7 +252,7 @@ Activity append_in(Conn& c, const NewActivity& in) {
   const Param activity_id = in.activity_id.empty() ? Param(nullptr) : Param(in.activity_id);
   c.exec(kInsertActivity,
          {act.index, act.type, act.actor, act.object_hash, act.json, act.published, activity_id});
-  federation::insert_fanout(c, act.index, unix_now());
+  federation::insert_fanout(c, act.index, act.actor, unix_now());
   return act;
 }
 

@@ -73,8 +73,11 @@ class SqliteConn final : public Conn {
       sqlite3_busy_timeout(db_, kBusyTimeoutMs);
       // WAL: readers never block the writer. synchronous=NORMAL is the WAL setting that
       // stays consistent on power loss (the last commits may be lost, never corrupted).
+      // temp_store = MEMORY keeps the savepoint sub-journals of a group commit in memory
+      // (as files, each batch opened, wrote and unlinked one).
       exec_script(
-          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+          "PRAGMA temp_store = MEMORY;");
     } catch (...) {
       sqlite3_close_v2(db_);
       throw;

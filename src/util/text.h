@@ -15,5 +15,7 @@ std::string ascii_lower(std::string_view text);
 std::string ascii_lower_compact(std::string_view text);
 bool ascii_iequals(std::string_view a, std::string_view b);
 bool ascii_istarts_with(std::string_view text, std::string_view prefix);
+// Without the ASCII white space at either end.
+std::string_view trim_ascii_space(std::string_view text);
 
 }  // namespace artdag

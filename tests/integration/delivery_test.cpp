@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "activitypub/http_signature.h"
+#include "activitypub/message_signature.h"
 #include "crypto/rsa_key.h"
 #include "harness.h"
 #include "inbox_receiver.h"
@@ -94,6 +95,40 @@ class DeliveryTest : public ::testing::Test {
         r.json()["publicKey"]["publicKeyPem"].get<std::string>());
   }
 
+  void verify_cavage(const ReceivedRequest& r, const std::string& key_id,
+                     const crypto::RsaKey& key) {
+    EXPECT_EQ(r.header("digest"), activitypub::make_digest_header(r.body));
+    EXPECT_EQ(r.header("signature-input"), "");
+    activitypub::HeaderFields fields(r.headers.begin(), r.headers.end());
+    auto checked = activitypub::check_incoming(
+        {r.method, r.target, activitypub::lookup_in(fields), r.body}, unix_now());
+    ASSERT_TRUE(checked) << checked.error;
+    EXPECT_EQ(checked.value->params.key_id, key_id);
+    EXPECT_EQ(checked.value->params.headers,
+              (std::vector<std::string>{"(request-target)", "host", "date", "digest"}));
+    auto verified = activitypub::verify_with_key(*checked.value, key);
+    EXPECT_TRUE(verified.ok) << verified.error;
+  }
+
+  void verify_rfc9421(const ReceivedRequest& r, const std::string& key_id,
+                      const crypto::RsaKey& key) {
+    activitypub::HeaderFields fields(r.headers.begin(), r.headers.end());
+    const std::string authority = "127.0.0.1:" + std::to_string(receiver_->port());
+    const std::string host = r.header("host");  // the view borrows it
+    const activitypub::rfc9421::MessageView view{
+        r.method, "http", host, r.target, activitypub::lookup_in(fields), r.body, std::nullopt};
+    auto checked = activitypub::rfc9421::check_incoming(view, unix_now(), authority);
+    ASSERT_TRUE(checked) << checked.detail;
+    EXPECT_EQ(checked.value->key_id, key_id);
+    EXPECT_EQ(checked.value->alg, "rsa-v1_5-sha256");
+    EXPECT_NE(r.header("signature-input").find(
+                  "(\"@method\" \"@target-uri\" \"@authority\" \"content-digest\")"),
+              std::string::npos)
+        << r.header("signature-input");
+    auto verified = activitypub::rfc9421::verify_with_key(*checked.value, key);
+    EXPECT_TRUE(verified.ok) << verified.detail;
+  }
+
   std::vector<store::DeliveryJob> jobs(const std::string& state) {
     return store_->list_deliveries(state, 100);
   }
@@ -133,20 +168,45 @@ TEST_F(DeliveryTest, OneSignedPostPerSharedInboxWithTheExactBody) {
     EXPECT_EQ(r.header("accept"), "application/activity+json");
     EXPECT_EQ(r.header("host"), "127.0.0.1:" + std::to_string(receiver_->port()));
     EXPECT_EQ(Json::parse(r.body), activity);
-    EXPECT_EQ(r.header("digest"), activitypub::make_digest_header(r.body));
-
-    activitypub::HeaderFields fields(r.headers.begin(), r.headers.end());
-    auto checked = activitypub::check_incoming(
-        {r.method, r.target, activitypub::lookup_in(fields), r.body}, unix_now());
-    ASSERT_TRUE(checked) << checked.error;
-    EXPECT_EQ(checked.value->params.key_id, actor + "#main-key");
-    EXPECT_EQ(checked.value->params.headers,
-              (std::vector<std::string>{"(request-target)", "host", "date", "digest"}));
-    auto verified = activitypub::verify_with_key(*checked.value, key);
-    EXPECT_TRUE(verified.ok) << verified.error;
+    // This peer takes RFC 9421 (it answers 202 to anything): every POST is signed that way.
+    verify_rfc9421(r, actor + "#main-key", key);
   }
   EXPECT_TRUE(eventually([&] { return store_->delivery_counts().pending == 0; }, 5s));
   EXPECT_EQ(store_->delivery_counts().dead, 0);
+  auto style = store_->signature_style("http://127.0.0.1:" + std::to_string(receiver_->port()));
+  ASSERT_TRUE(style);
+  EXPECT_EQ(style->style, "rfc9421");
+}
+
+TEST_F(DeliveryTest, APeerThatRefusesRfc9421GetsDraftCavageAtOnceAndIsRemembered) {
+  receiver_->set_handler([](const ReceivedRequest& r) {
+    ReceiverReply reply;
+    if (!r.header("signature-input").empty()) reply.status = 401;
+    return reply;
+  });
+  add_follower("alice", "/old/users/1", "");
+  register_asset(1);
+  ASSERT_TRUE(receiver_->wait_for_count(2, 15s)) << receiver_->count() << " requests";
+  auto first = receiver_->requests();
+  ASSERT_EQ(first.size(), 2u);
+  const std::string key_id = server_->url("/users/alice") + "#main-key";
+  const crypto::RsaKey key = actor_key("alice");
+  verify_rfc9421(first[0], key_id, key);  // the first knock
+  verify_cavage(first[1], key_id, key);   // at once the second, the same body
+  EXPECT_EQ(first[0].body, first[1].body);
+  EXPECT_TRUE(eventually([&] { return store_->delivery_counts().pending == 0; }, 5s));
+  EXPECT_EQ(store_->delivery_counts().dead, 0);
+
+  // Remembered (in the database): the next delivery knocks once, the old way.
+  register_asset(2);
+  ASSERT_TRUE(receiver_->wait_for_count(3, 15s));
+  std::this_thread::sleep_for(500ms);
+  auto all = receiver_->requests();
+  ASSERT_EQ(all.size(), 3u);
+  verify_cavage(all[2], key_id, key);
+  auto style = store_->signature_style("http://127.0.0.1:" + std::to_string(receiver_->port()));
+  ASSERT_TRUE(style);
+  EXPECT_EQ(style->style, "cavage");
 }
 
 TEST_F(DeliveryTest, AFailingInboxIsRetriedAndNotLost) {

@@ -140,6 +140,38 @@ TEST_F(DeliveryWorkerTest, NoMoreThanConcurrencyPostsAreInFlight) {
   w->stop();
 }
 
+TEST_F(DeliveryWorkerTest, AStallingHostHoldsNoMoreThanItsShareOfTheSenders) {
+  // Host A (this receiver) never answers; host B (another port, another origin) answers.
+  receiver_.set_handler([](const ReceivedRequest&) {
+    ReceiverReply r;
+    r.hang = true;
+    return r;
+  });
+  InboxReceiver other;
+  for (int i = 0; i < 10; ++i) enqueue(receiver_.url("/a" + std::to_string(i) + "/inbox"));
+  for (int i = 0; i < 5; ++i) enqueue(other.url("/b" + std::to_string(i) + "/inbox"));
+  auto options = fast_options(8);
+  options.per_host = 2;
+  options.per_host_postpone = 1s;
+  options.request_timeout = 10s;
+  auto w = worker(*store_, options);
+  w->start();
+  // B's five get through although A's ten were queued first and eight senders exist.
+  ASSERT_TRUE(other.wait_for_count(5, 5s));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(receiver_.count(), 2u);
+  EXPECT_EQ(w->stats().delivered, 5u);
+
+  // Once A answers, its jobs go through, two at a time; the postponed ones lost no attempt.
+  receiver_.set_handler([](const ReceivedRequest&) { return ReceiverReply{}; });
+  receiver_.release_hung();
+  EXPECT_TRUE(eventually([&] { return store_->delivery_counts().pending == 0; }, 15s));
+  EXPECT_EQ(store_->delivery_counts().dead, 0);
+  EXPECT_EQ(w->stats().delivered, 15u);
+  EXPECT_EQ(w->stats().retried, 2u);  // the two hung POSTs, failed when released
+  w->stop();
+}
+
 TEST_F(DeliveryWorkerTest, StopWaitsForInFlightPostsAndLeavesNothingLeased) {
   receiver_.set_handler([](const ReceivedRequest&) {
     ReceiverReply r;

@@ -188,13 +188,21 @@ TEST_P(DeliveryQueueTest, FanOutMakesOneJobPerDistinctInboxSharedInboxPreferred)
 }
 
 TEST_P(DeliveryQueueTest, ActivitiesWithoutFollowersLeaveNoJobAndBatchesAreBounded) {
-  for (int i = 0; i < 5; ++i) create("n" + std::to_string(i), i);
-  EXPECT_EQ(store_->delivery_counts().fanouts, 5);
-  EXPECT_EQ(store_->expand_fanouts(1000, 2), 0);
-  EXPECT_EQ(store_->delivery_counts().fanouts, 3);  // two expanded, nobody to deliver to
-  EXPECT_EQ(store_->expand_fanouts(1000, 10), 0);
+  // Nobody follows alice: her activities are not queued for fan-out at all.
+  for (int i = 0; i < 3; ++i) create("n" + std::to_string(i), i);
   EXPECT_EQ(store_->delivery_counts().fanouts, 0);
-  EXPECT_EQ(store_->delivery_counts().pending, 0);
+  EXPECT_EQ(store_->expand_fanouts(1000, 10), 0);
+
+  // bob has a follower: each of his activities is, and expansion takes batches.
+  store_->add_follower(follower("bob", "https://d.example/users/6",
+                                "https://d.example/users/6/inbox", "https://d.example/inbox"));
+  for (int i = 10; i < 15; ++i) create("b" + std::to_string(i), i, "bob");
+  EXPECT_EQ(store_->delivery_counts().fanouts, 5);
+  EXPECT_EQ(store_->expand_fanouts(1000, 2), 2);
+  EXPECT_EQ(store_->delivery_counts().fanouts, 3);
+  EXPECT_EQ(store_->expand_fanouts(1000, 10), 3);
+  EXPECT_EQ(store_->delivery_counts().fanouts, 0);
+  EXPECT_EQ(store_->delivery_counts().pending, 5);
 }
 
 TEST_P(DeliveryQueueTest, LeasesHideJobsUntilTheyExpire) {

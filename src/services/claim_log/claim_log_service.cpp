@@ -21,7 +21,7 @@ ClaimLogService::ClaimLogService(store::LogStore& store, LogIdentity identity,
     : store_(store),
       identity_(std::move(identity)),
       uris_(uris),
-      integrator_(store_, identity_, make_worker_id()) {}
+      integrator_(store_, tile_roots_, identity_, make_worker_id()) {}
 
 ClaimLogService::~ClaimLogService() {
   stop();
@@ -43,7 +43,10 @@ std::string ClaimLogService::checkpoint() {
   if (!latest)
     throw ApiError::unavailable("The claim log has no checkpoint yet")
         .with_header("Retry-After", kIntegrationRetryAfter);
-  return latest->note;
+  // The log's signature, then every witness's cosignature of this very checkpoint.
+  std::string note = latest->note;
+  for (const auto& line : store_.cosignatures(latest->size)) note += line;
+  return note;
 }
 
 ClaimLogService::TileAnswer ClaimLogService::tile(std::string_view path) {
@@ -67,7 +70,7 @@ ClaimLogService::TileAnswer ClaimLogService::tile(std::string_view path) {
   if (tile.is_entries()) {
     answer.bytes = entry_bundle(tile.index, tile.width);
   } else {
-    StoredTiles tiles(store_);
+    StoredTiles tiles(store_, tile_roots_);
     answer.bytes = tlog::tile_bytes(tiles.read_tile(tile.level, tile.index, tile.width));
   }
   return answer;
@@ -83,6 +86,22 @@ std::string ClaimLogService::entry_bundle(uint64_t index, unsigned width) {
   return tlog::encode_entry_bundle(entries);
 }
 
+std::string ClaimLogService::proof_at(int64_t index, int64_t size, std::string checkpoint) {
+  StoredTiles tiles(store_, tile_roots_);
+  tlog::TlogProof proof;
+  proof.index = static_cast<std::uint64_t>(index);
+  proof.inclusion = tlog::inclusion_proof_from_tiles(tiles, static_cast<std::uint64_t>(size),
+                                                     proof.index);
+  proof.checkpoint = std::move(checkpoint);
+  return tlog::format_tlog_proof(proof);
+}
+
+int64_t ClaimLogService::index_of(const std::string& activity_id) {
+  if (auto index = uris_.index_from_activity(activity_id)) return *index;
+  if (auto index = store_.activity_index_of(activity_id)) return *index;
+  throw ApiError::not_found("No activity with this id in the log");
+}
+
 std::string ClaimLogService::proof(int64_t index) {
   if (index < 0) throw ApiError::not_found("No such entry");
   auto latest = store_.latest_checkpoint();
@@ -92,19 +111,29 @@ std::string ClaimLogService::proof(int64_t index) {
           .with_header("Retry-After", kIntegrationRetryAfter);
     throw ApiError::not_found("No such entry");
   }
-  StoredTiles tiles(store_);
-  tlog::TlogProof proof;
-  proof.index = static_cast<std::uint64_t>(index);
-  proof.inclusion = tlog::inclusion_proof_from_tiles(
-      tiles, static_cast<std::uint64_t>(latest->size), proof.index);
-  proof.checkpoint = latest->note;
-  return tlog::format_tlog_proof(proof);
+  return proof_at(index, latest->size, latest->note);
 }
 
 std::string ClaimLogService::proof_for_id(const std::string& activity_id) {
-  if (auto index = uris_.index_from_activity(activity_id)) return proof(*index);
-  if (auto index = store_.activity_index_of(activity_id)) return proof(*index);
-  throw ApiError::not_found("No activity with this id in the log");
+  return proof(index_of(activity_id));
+}
+
+std::string ClaimLogService::evidence(int64_t index) {
+  if (index < 0) throw ApiError::not_found("No such entry");
+  auto cosigned = store_.first_cosigned_checkpoint(index + 1);
+  if (!cosigned) {
+    if (index < store_.log_length())
+      throw ApiError::not_found("No witness has cosigned a checkpoint with this entry yet")
+          .with_header("Retry-After", "5");
+    throw ApiError::not_found("No such entry");
+  }
+  std::string note = cosigned->note;
+  for (const auto& line : store_.cosignatures(cosigned->size)) note += line;
+  return proof_at(index, cosigned->size, std::move(note));
+}
+
+std::string ClaimLogService::evidence_for_id(const std::string& activity_id) {
+  return evidence(index_of(activity_id));
 }
 
 std::string ClaimLogService::proof_url(int64_t index) const {
@@ -115,10 +144,6 @@ std::optional<int64_t> ClaimLogService::checkpoint_size_containing(int64_t index
   auto latest = store_.latest_checkpoint();
   if (!latest || index >= latest->size) return std::nullopt;
   return latest->size;
-}
-
-Integrator::Step ClaimLogService::integrate_now() {
-  return integrator_.integrate_once(unix_now());
 }
 
 void ClaimLogService::start() {
@@ -147,13 +172,17 @@ void ClaimLogService::notify() {
 
 void ClaimLogService::run() {
   std::string last_error;
+  auto next_step = std::chrono::steady_clock::now();
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return poked_ || stopping_; });
+      // Entries that arrive meanwhile join this step rather than each making its own.
+      wake_.wait_until(lock, next_step, [this] { return stopping_; });
       if (stopping_) return;
       poked_ = false;
     }
+    next_step = std::chrono::steady_clock::now() + kMinStepInterval;
     try {
       // Catch up in steps: a long backlog (the first start over an old registry) is published
       // in checkpoints of 100,000 entries rather than one at the very end.

@@ -4,6 +4,7 @@
 // background integrator that keeps every acknowledged entry in a published checkpoint
 // within a second.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -32,7 +33,8 @@ class ClaimLogService {
   // NodeInfo `metadata.claimLog`: prefix, origin, key, witness_key.
   Json metadata() const;
 
-  // The latest checkpoint note; ApiError 503 before the first one is published.
+  // The latest checkpoint note with every cosignature received for it; ApiError 503 before
+  // the first one is published.
   std::string checkpoint();
   // A tile or entry bundle by its path after `tile/` … as C2SP tlog-tiles names it
   // ("0/x001/234.p/5", "entries/000"). ApiError 400 for a path that is not one, 404 for a
@@ -48,26 +50,37 @@ class ClaimLogService {
   // The same for an activity id (a UUID id or an index URL of this server).
   std::string proof_for_id(const std::string& activity_id);
   std::string proof_url(int64_t index) const;
+  // Evidence: the tlog-proof of entry `index` against the first checkpoint containing it that
+  // a witness cosigned, with its cosignatures. It only ever moves to an earlier checkpoint
+  // (a witness that was behind may cosign an older one late). ApiError 404 until then.
+  std::string evidence(int64_t index);
+  std::string evidence_for_id(const std::string& activity_id);
   // Where entry `index` is: the latest checkpoint size when it is in it.
   std::optional<int64_t> checkpoint_size_containing(int64_t index);
   // The latest checkpoint (size, root as hex, note, time), if one was published.
   std::optional<store::LogCheckpoint> latest_checkpoint() { return store_.latest_checkpoint(); }
 
-  // The integrator: integrate_now() runs one step here (tests, the CLI); start() runs
-  // steps in a thread of its own until stop(), woken by notify() after every new entry
-  // and every 200 ms (other processes' entries).
-  Integrator::Step integrate_now();
+  // The integrator: start() runs steps in a thread of its own until stop(), woken by
+  // notify() after every new entry and every 200 ms (other processes' entries). Under a
+  // steady stream of claims a step runs at most every kMinStepInterval, so each checkpoint
+  // takes in a batch of entries (a step costs a few reads, writes and a signature).
+  static constexpr std::chrono::milliseconds kMinStepInterval{100};
   void start();
   void stop();
   void notify();
+  TileRoots& tile_roots() { return tile_roots_; }
 
  private:
   void run();
   std::string entry_bundle(uint64_t index, unsigned width);
+  // The tlog-proof of entry `index` in the tree of `size` under the `checkpoint` note.
+  std::string proof_at(int64_t index, int64_t size, std::string checkpoint);
+  int64_t index_of(const std::string& activity_id);  // ApiError 404 when it is not ours
 
   store::LogStore& store_;
   LogIdentity identity_;
   const activitypub::Uris& uris_;
+  TileRoots tile_roots_;
   Integrator integrator_;
   std::mutex mutex_;
   std::condition_variable wake_;

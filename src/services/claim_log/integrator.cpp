@@ -20,8 +20,9 @@ std::string log_entry(const std::string& stored_json) {
   return activitypub::canonical_json(activity);
 }
 
-Integrator::Integrator(store::LogStore& store, const LogIdentity& identity, std::string owner)
-    : store_(store), identity_(identity), owner_(std::move(owner)) {}
+Integrator::Integrator(store::LogStore& store, TileRoots& roots, const LogIdentity& identity,
+                       std::string owner)
+    : store_(store), roots_(roots), identity_(identity), owner_(std::move(owner)) {}
 
 Integrator::Step Integrator::integrate_once(int64_t now, int64_t max_entries) {
   Step step;
@@ -31,7 +32,13 @@ Integrator::Step Integrator::integrate_once(int64_t now, int64_t max_entries) {
   const int64_t length = store_.log_length();
   const int64_t new_size = std::min(length, old_size + max_entries);
   if (latest && new_size <= old_size) return step;
-  if (!store_.take_integrator_lease(owner_, now, now + kLeaseSeconds)) return step;
+  if (now + kLeaseSeconds / 2 >= lease_until_) {
+    if (!store_.take_integrator_lease(owner_, now, now + kLeaseSeconds)) {
+      lease_until_ = 0;
+      return step;
+    }
+    lease_until_ = now + kLeaseSeconds;
+  }
   step.leased = true;
 
   // Leaf hashes of the new entries.
@@ -54,7 +61,7 @@ Integrator::Step Integrator::integrate_once(int64_t now, int64_t max_entries) {
   }
 
   // Full tiles, lowest level first: each is derived from what is below it, then kept.
-  StoredTiles tiles(store_);
+  StoredTiles tiles(store_, roots_);
   for (const auto& tile : tlog::newly_full_tiles(static_cast<std::uint64_t>(old_size),
                                                  static_cast<std::uint64_t>(new_size))) {
     auto hashes = tiles.read_tile(tile.level, tile.index, tlog::kTileWidth);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "services/claim_log/log_keys.h"
+#include "services/claim_log/stored_tiles.h"
 #include "store/log_store.h"
 
 namespace artdag::services::claim_log {
@@ -20,7 +21,8 @@ class Integrator {
  public:
   static constexpr int64_t kLeaseSeconds = 10;
 
-  Integrator(store::LogStore& store, const LogIdentity& identity, std::string owner);
+  Integrator(store::LogStore& store, TileRoots& roots, const LogIdentity& identity,
+             std::string owner);
 
   struct Step {
     int64_t size = 0;        // of the latest checkpoint after the step
@@ -33,8 +35,13 @@ class Integrator {
 
  private:
   store::LogStore& store_;
+  TileRoots& roots_;
   const LogIdentity& identity_;
   std::string owner_;
+  // Until when this process is known to hold the lease: it is renewed (a write) only when
+  // less than half of it is left, not on every step. The lease only saves work; the
+  // checkpoint's compare-and-swap is what keeps two integrators from forking the log.
+  int64_t lease_until_ = 0;
 };
 
 }  // namespace artdag::services::claim_log

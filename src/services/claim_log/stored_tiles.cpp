@@ -1,5 +1,6 @@
 #include "services/claim_log/stored_tiles.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace artdag::services::claim_log {
@@ -42,6 +43,35 @@ std::vector<tlog::Hash> hashes_from_hex(const std::string& text) {
   return out;
 }
 
+std::vector<tlog::Hash> TileRoots::get(store::LogStore& store, int level, int64_t first,
+                                       int count) {
+  constexpr int kChunk = 256;  // full tiles read at a time: 4 MiB of hex
+  std::lock_guard lock(mutex_);
+  if (known_.size() <= static_cast<std::size_t>(level)) known_.resize(level + 1);
+  auto& known = known_[level];
+  const auto want = static_cast<std::size_t>(first + count);
+  while (known.size() < want) {
+    const auto start = static_cast<int64_t>(known.size());
+    const int asked = static_cast<int>(std::min<std::size_t>(kChunk, want - known.size()));
+    auto rows = store.tiles(level, start, asked);
+    // tiles() skips missing ones; only a run without gaps is known to start at `start`.
+    if (static_cast<int>(rows.size()) != asked) {
+      auto one = store.tile(level, start);
+      if (!one) break;
+      rows = {*one};
+    }
+    for (const auto& row : rows) {
+      auto hashes = hashes_from_hex(row);
+      if (hashes.size() != tlog::kTileWidth)
+        throw std::runtime_error("claim log: a stored full tile does not hold 256 hashes");
+      known.push_back(tlog::tile_root(hashes));
+    }
+  }
+  const auto end = std::min(known.size(), want);
+  if (static_cast<std::size_t>(first) >= end) return {};
+  return {known.begin() + first, known.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
 std::vector<tlog::Hash> StoredTiles::read_tile(int level, std::uint64_t index, unsigned width) {
   if (width == tlog::kTileWidth) {
     if (auto stored = store_.tile(level, static_cast<int64_t>(index))) {
@@ -62,12 +92,7 @@ std::vector<tlog::Hash> StoredTiles::derive(int level, std::uint64_t index, unsi
     for (const auto& hex : store_.leaf_hashes(first, static_cast<int>(width)))
       out.push_back(hash_from_hex(hex));
   } else {
-    for (const auto& below : store_.tiles(level - 1, first, static_cast<int>(width))) {
-      auto hashes = hashes_from_hex(below);
-      if (hashes.size() != tlog::kTileWidth)
-        throw std::runtime_error("claim log: a stored full tile does not hold 256 hashes");
-      out.push_back(tlog::tile_root(hashes));
-    }
+    out = roots_.get(store_, level - 1, first, static_cast<int>(width));
   }
   if (out.size() != width)
     throw std::runtime_error("claim log: tile " + std::to_string(level) + "/" +

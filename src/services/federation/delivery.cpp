@@ -12,6 +12,8 @@
 #include <stdexcept>
 
 #include "activitypub/http_signature.h"
+#include "activitypub/message_signature.h"
+#include "activitypub/remote_documents.h"
 #include "crypto/hash.h"
 #include "crypto/rsa_key.h"
 #include "services/worker_id.h"
@@ -31,12 +33,22 @@ double jitter_draw() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
+// Origins whose signature style this process keeps in memory (beyond: read again).
+constexpr std::size_t kMaxRememberedStyles = 100000;
+
+// The per-host limit's key: the inbox's origin (a URL that has none is its own key).
+std::string host_key(const std::string& inbox_url) {
+  return activitypub::url_origin(inbox_url).value_or(inbox_url);
+}
+
 }  // namespace
 
 DeliveryOptions delivery_options_from_env(const EnvLookup& env) {
   DeliveryOptions o;
   o.concurrency =
       static_cast<int>(integer_setting(env, "ARTDAG_DELIVERY_CONCURRENCY", o.concurrency, 1, 256));
+  o.per_host =
+      static_cast<int>(integer_setting(env, "ARTDAG_DELIVERY_PER_HOST", o.per_host, 1, 256));
   const int64_t timeout = integer_setting(env, "ARTDAG_DELIVERY_TIMEOUT_SECONDS",
                                           o.request_timeout.count() / 1000, 1, 300);
   o.request_timeout = std::chrono::seconds(timeout);
@@ -54,12 +66,18 @@ DeliveryOptions delivery_options_from_env(const EnvLookup& env) {
 }
 
 net::HeaderList delivery_headers(const std::string& inbox_url, const std::string& payload,
-                                 const crypto::RsaKey& key, const std::string& key_id,
-                                 int64_t now) {
-  auto signed_headers =
-      activitypub::sign_request("POST", inbox_url, std::string_view(payload), key, key_id, now);
+                                 const crypto::RsaKey& key, const std::string& key_id, int64_t now,
+                                 SignatureStyle style) {
   net::HeaderList headers;
-  for (auto& field : signed_headers.fields()) headers.push_back(std::move(field));
+  if (style == SignatureStyle::rfc9421) {
+    auto signed_request = activitypub::rfc9421::sign_request(
+        "POST", inbox_url, std::string_view(payload), key, key_id, now);
+    for (auto& field : signed_request.fields()) headers.push_back(std::move(field));
+  } else {
+    auto signed_headers =
+        activitypub::sign_request("POST", inbox_url, std::string_view(payload), key, key_id, now);
+    for (auto& field : signed_headers.fields()) headers.push_back(std::move(field));
+  }
   headers.emplace_back("Content-Type", kActivityJson);
   headers.emplace_back("Accept", kActivityJson);
   return headers;
@@ -108,6 +126,7 @@ void DeliveryWorker::stop() {
   {
     std::lock_guard lock(mutex_);
     unsent.swap(queue_);
+    host_load_.clear();
     closing_ = true;
   }
   work_.notify_all();
@@ -166,11 +185,22 @@ bool DeliveryWorker::claim_once() {
   // No idle sender: a finishing one pokes the notifier.
   if (idle <= 0) return false;
   auto jobs = store_.claim_deliveries(worker_id_, now, now + options_.lease_seconds, idle);
+  std::vector<int64_t> postponed;
   if (!jobs.empty()) {
     std::lock_guard lock(mutex_);
-    for (auto& job : jobs) queue_.push_back(std::move(job));
+    for (auto& job : jobs) {
+      int& load = host_load_[host_key(job.inbox_url)];
+      if (load >= options_.per_host) {
+        postponed.push_back(job.id);
+        continue;
+      }
+      ++load;
+      queue_.push_back(std::move(job));
+    }
   }
   work_.notify_all();
+  if (!postponed.empty())
+    store_.postpone_deliveries(postponed, now + options_.per_host_postpone.count());
   return created > 0 || static_cast<int>(jobs.size()) == idle;
 }
 
@@ -190,6 +220,8 @@ void DeliveryWorker::send_loop() {
     {
       std::lock_guard lock(mutex_);
       --in_flight_;
+      auto load = host_load_.find(host_key(job.inbox_url));
+      if (load != host_load_.end() && --load->second <= 0) host_load_.erase(load);
     }
     notifier_.notify();  // a sender is idle: claim more
   }
@@ -199,12 +231,29 @@ Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
   const int64_t now = unix_now();
   try {
     crypto::RsaKey key = keys_.ensure(job.sender);
-    auto headers = delivery_headers(job.inbox_url, job.payload, key, uris_.key_id(job.sender), now);
+    const std::string key_id = uris_.key_id(job.sender);
+    const std::string origin = host_key(job.inbox_url);
+    const auto known = known_style(origin, now);
     net::RequestOptions request;
     request.timeout = options_.request_timeout;
     request.max_response_bytes = kMaxAnswerBytes;
     request.max_redirects = 0;
-    auto response = client_.request("POST", job.inbox_url, headers, job.payload, request);
+    auto post = [&](SignatureStyle style) {
+      return client_.request("POST", job.inbox_url,
+                             delivery_headers(job.inbox_url, job.payload, key, key_id, now, style),
+                             job.payload, request);
+    };
+    const auto accepted = [](int status) { return status >= 200 && status < 300; };
+    if (known != SignatureStyle::cavage) {
+      auto response = post(SignatureStyle::rfc9421);
+      if (response.status != 400 && response.status != 401) {
+        if (!known && accepted(response.status)) learn_style(origin, SignatureStyle::rfc9421, now);
+        return classify_response(response.status, response.header("retry-after"), unix_now());
+      }
+    }
+    auto response = post(SignatureStyle::cavage);
+    if (known != SignatureStyle::cavage && accepted(response.status))
+      learn_style(origin, SignatureStyle::cavage, now);
     return classify_response(response.status, response.header("retry-after"), unix_now());
   } catch (const net::FetchError& e) {
     return classify_fetch_error(e.kind(), e.what());
@@ -216,6 +265,40 @@ Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
     return {Outcome::kRetry, std::string("signing key unavailable: ") + e.what(), std::nullopt};
   } catch (const std::exception& e) {
     return {Outcome::kRetry, e.what(), std::nullopt};
+  }
+}
+
+std::optional<SignatureStyle> DeliveryWorker::known_style(const std::string& origin,
+                                                          int64_t now) const {
+  std::optional<store::DeliveryStore::SignatureStyle> entry;
+  {
+    std::lock_guard lock(styles_mutex_);
+    if (auto it = styles_.find(origin); it != styles_.end()) entry = it->second;
+  }
+  if (!entry) {
+    entry = store_.signature_style(origin).value_or(store::DeliveryStore::SignatureStyle{});
+    std::lock_guard lock(styles_mutex_);
+    if (styles_.size() >= kMaxRememberedStyles) styles_.clear();
+    styles_.emplace(origin, *entry);
+  }
+  if (entry->style == "rfc9421") return SignatureStyle::rfc9421;
+  if (entry->style == "cavage" && now - entry->updated_at < kSignatureStyleRecheckSeconds)
+    return SignatureStyle::cavage;
+  return std::nullopt;
+}
+
+void DeliveryWorker::learn_style(const std::string& origin, SignatureStyle style,
+                                 int64_t now) const {
+  const std::string name = style == SignatureStyle::rfc9421 ? "rfc9421" : "cavage";
+  {
+    std::lock_guard lock(styles_mutex_);
+    styles_[origin] = {name, now};
+  }
+  try {
+    store_.remember_signature_style(origin, name, now);
+  } catch (const std::exception& e) {
+    // Only the memory is lost: the next process knocks twice once more.
+    spdlog::warn("delivery: could not remember that {} takes {}: {}", origin, name, e.what());
   }
 }
 

@@ -23,8 +23,10 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "activitypub/uris.h"
@@ -39,6 +41,10 @@ namespace artdag::services::federation {
 
 struct DeliveryOptions {
   int concurrency = 32;                          // sender threads = most POSTs in flight
+  // Most POSTs in flight (or waiting for a sender) to one host: a slow or stalling host
+  // holds at most this many senders; its other jobs wait in the database.
+  int per_host = 4;
+  std::chrono::seconds per_host_postpone{2};  // how long such a job waits before a new lease
   std::chrono::milliseconds poll_interval{200};  // claim at least this often
   int64_t lease_seconds = 120;                   // > request_timeout, with a margin
   std::chrono::milliseconds request_timeout{10000};
@@ -48,6 +54,7 @@ struct DeliveryOptions {
 
 // Options from the environment (all optional; tests and benchmarks use them):
 //   ARTDAG_DELIVERY_CONCURRENCY      1..256 (32)
+//   ARTDAG_DELIVERY_PER_HOST         1..256 (4): POSTs in flight to one host
 //   ARTDAG_DELIVERY_TIMEOUT_SECONDS  1..300 (10): one POST, connect included
 //   ARTDAG_DELIVERY_LEASE_SECONDS    (120): must exceed the timeout by 2 s or more
 //   ARTDAG_DELIVERY_RETRY_SCALE      0..1000 (1): multiplies the retry schedule; 0.01 turns
@@ -56,11 +63,21 @@ struct DeliveryOptions {
 // Throws ConfigError with one clear line for a bad value.
 DeliveryOptions delivery_options_from_env(const EnvLookup& env);
 
-// The headers of one signed delivery POST, in order: Host, Date, Digest, Signature,
-// Content-Type and Accept (application/activity+json). Throws std::invalid_argument when
-// `inbox_url` is not an absolute http(s) URL.
+// How a delivery is signed. RFC 9421 first to a peer not known to refuse it; on a 400 or 401
+// at once again with draft-cavage (the "double-knock", as Fedify does); the style that worked
+// is remembered per origin in the store, and a draft-cavage peer is asked again after
+// kSignatureStyleRecheckSeconds (peers upgrade).
+enum class SignatureStyle { rfc9421, cavage };
+inline constexpr int64_t kSignatureStyleRecheckSeconds = 30 * 24 * 3600;
+
+// The headers of one signed delivery POST, in order. draft-cavage: Host, Date, Digest,
+// Signature (rsa-sha256 over (request-target) host date digest). RFC 9421: Signature-Input,
+// Signature (rsa-v1_5-sha256 over @method @target-uri @authority content-digest; created,
+// keyid), Content-Digest (sha-256). Then Content-Type and Accept (application/activity+json).
+// Throws std::invalid_argument when `inbox_url` is not an absolute http(s) URL.
 net::HeaderList delivery_headers(const std::string& inbox_url, const std::string& payload,
-                                 const crypto::RsaKey& key, const std::string& key_id, int64_t now);
+                                 const crypto::RsaKey& key, const std::string& key_id, int64_t now,
+                                 SignatureStyle style = SignatureStyle::cavage);
 
 struct DeliveryStats {
   uint64_t delivered = 0;
@@ -87,7 +104,8 @@ class DeliveryWorker {
   const DeliveryOptions& options() const { return options_; }
   DeliveryStats stats() const;
 
-  // One attempt at one job: sign, POST, read the answer. Touches no queue state.
+  // One attempt at one job: sign, POST (twice when the double-knock falls back), read the
+  // answer. Touches no queue state; learns the peer's signature style.
   Verdict attempt(const store::DeliveryJob& job) const;
 
  private:
@@ -95,6 +113,9 @@ class DeliveryWorker {
   bool claim_once();  // true when there may be more to claim right away
   void send_loop();
   void finish(const store::DeliveryJob& job, const Verdict& verdict);
+  // The remembered style of `origin` (nullopt: knock with RFC 9421), and learning one.
+  std::optional<SignatureStyle> known_style(const std::string& origin, int64_t now) const;
+  void learn_style(const std::string& origin, SignatureStyle style, int64_t now) const;
 
   store::Store& store_;
   crypto::KeyStore& keys_;
@@ -107,6 +128,10 @@ class DeliveryWorker {
   std::mutex mutex_;
   std::condition_variable work_;
   std::deque<store::DeliveryJob> queue_;  // leased, not yet picked by a sender
+  std::unordered_map<std::string, int> host_load_;  // per inbox origin: queued + in flight
+  // The store's peer_signature_styles as read or learnt by this process.
+  mutable std::mutex styles_mutex_;
+  mutable std::unordered_map<std::string, store::DeliveryStore::SignatureStyle> styles_;
   int in_flight_ = 0;
   bool closing_ = false;  // senders exit once the queue is empty
   bool started_ = false;

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
+
+#include "activitypub/message_signature.h"
 #include "activitypub/remote_documents.h"
 #include "crypto/rsa_key.h"
 #include "services/federation/inbox/handlers.h"
@@ -13,11 +16,13 @@ namespace artdag::services::federation {
 namespace {
 
 // A signature refusal: 401 naming the check that failed (`reason` is its short name, for
-// logs and metrics) and how to sign.
+// logs and metrics) and how to sign: RFC 9421 preferred (Accept-Signature), draft-cavage
+// accepted (WWW-Authenticate).
 ApiError signature_refused(std::string detail, std::string reason) {
   spdlog::info("inbox: 401 ({}): {}", reason, detail);
   return ApiError::unauthorized(std::move(detail))
       .with_reason(std::move(reason))
+      .with_header("Accept-Signature", activitypub::rfc9421::make_accept_signature(true))
       .with_header("WWW-Authenticate",
                    "Signature realm=\"artdag\", headers=\"(request-target) host date digest\"");
 }
@@ -76,24 +81,11 @@ InboxResult InboxService::receive(const InboxPost& post) {
   if (post.username && !store_.find_user(*post.username)) throw ApiError::not_found("No such user");
   if (post.body.size() > kMaxInboxBody) throw ApiError::too_large("Request body too large");
 
-  // 1. The signature's structure, coverage, Digest and Date: pure, before anything else.
+  // 1. The signature's structure, coverage, digest, time and authority: pure, before
+  // anything else.
   const auto headers = activitypub::lookup_in(post.headers);
-  const activitypub::IncomingRequest incoming{post.method, post.target, headers, post.body};
   const auto now = resolver_.now();
-  auto checked = activitypub::check_incoming(incoming, now);
-  if (!checked) {
-    // An RFC 9421 signature (Signature-Input) never parses as draft-cavage.
-    if (!headers("signature-input").empty())
-      throw signature_refused(
-          "RFC 9421 HTTP Message Signatures are not supported: sign with "
-          "draft-cavage-http-signatures (rsa-sha256)",
-          "rfc9421_unsupported");
-    throw signature_refused(checked.error, "signature_check");
-  }
-  // The signed Host must be ours (the signature covers it: a request signed for another
-  // server is not valid here).
-  if (const auto hosts = headers("host"); hosts.size() != 1 || !host_is_ours(hosts[0], uris_))
-    throw signature_refused("the signed Host is not this server", "host_not_ours");
+  const PendingSignature signature = check_signature(post, headers, now);
   maybe_purge(now);
 
   // 2. The activity's shape.
@@ -102,7 +94,7 @@ InboxResult InboxService::receive(const InboxPost& post) {
     throw signature_refused("activity claims an actor of this server", "local_actor");
 
   // 3. The key must be the actor's (Mastodon's rule: the key's owner is the activity's actor).
-  const std::string& key_id = checked.value->params.key_id;
+  const std::string& key_id = signature.key_id;
   if (activitypub::url_origin(key_id) != activitypub::url_origin(activity.actor) ||
       (key_id.find('#') != std::string::npos &&
        activitypub::without_fragment(key_id) != activity.actor))
@@ -113,7 +105,7 @@ InboxResult InboxService::receive(const InboxPost& post) {
                            activitypub::id_of(activity.json["object"]) == activity.actor;
   if (self_delete && !resolver_.cached(activity.actor))
     return InboxResult::ignored("Delete of an actor nothing is known of");
-  auto signer = verify_signer(post, *checked.value, activity, self_delete);
+  auto signer = verify_signer(post, signature, activity, self_delete);
 
   // 4. Once per (actor, id): another actor cannot take this actor's next id first.
   if (!store_.mark_activity_seen(activity.actor + " " + activity.id, now))
@@ -129,6 +121,45 @@ InboxResult InboxService::receive(const InboxPost& post) {
   auto handler = inbox::handler_for(activity.type);
   if (!handler) return InboxResult::ignored(activity.type + " activities are not processed");
   return handler(ctx, activity);
+}
+
+InboxService::PendingSignature InboxService::check_signature(
+    const InboxPost& post, const activitypub::HeaderLookup& headers, int64_t now) const {
+  // Signature-Input means RFC 9421 (a draft-cavage Signature never comes with it).
+  if (!headers("signature-input").empty()) {
+    const auto hosts = headers("host");
+    const std::string scheme = uris_.base().substr(0, uris_.base().find(':'));
+    const activitypub::rfc9421::MessageView view{post.method,
+                                                 scheme,
+                                                 hosts.size() == 1 ? hosts[0] : std::string_view(),
+                                                 post.target,
+                                                 headers,
+                                                 post.body,
+                                                 std::nullopt};
+    auto checked = activitypub::rfc9421::check_incoming(view, now, uris_.authority());
+    if (!checked)
+      throw signature_refused(checked.detail,
+                              std::string(activitypub::rfc9421::reason_name(checked.reason)));
+    auto shared = std::make_shared<activitypub::rfc9421::CheckedSignature>(*checked.value);
+    return {shared->key_id, [shared](const crypto::RsaKey& key) {
+              auto outcome = activitypub::rfc9421::verify_with_key(*shared, key);
+              return outcome.ok ? std::string() : outcome.detail;
+            }};
+  }
+  const activitypub::IncomingRequest incoming{post.method, post.target, headers, post.body};
+  auto checked = activitypub::check_incoming(incoming, now);
+  if (!checked) throw signature_refused(checked.error, "signature_check");
+  // The signed Host must be ours (the signature covers it: a request signed for another
+  // server is not valid here).
+  if (const auto hosts = headers("host"); hosts.size() != 1 || !host_is_ours(hosts[0], uris_))
+    throw signature_refused("the signed Host is not this server", "host_not_ours");
+  auto shared = std::make_shared<activitypub::CheckedRequest>(std::move(*checked.value));
+  return {shared->params.key_id, [shared](const crypto::RsaKey& key) {
+            auto verification = activitypub::verify_with_key(*shared, key);
+            if (verification.ok && verification.without_query)
+              return std::string("signature does not cover the query string");
+            return verification.ok ? std::string() : verification.error;
+          }};
 }
 
 std::optional<store::RemoteActor> InboxService::fetch_signer(const InboxPost& post,
@@ -181,9 +212,9 @@ std::optional<store::RemoteActor> InboxService::fetch_signer(const InboxPost& po
 }
 
 std::optional<store::RemoteActor> InboxService::verify_signer(
-    const InboxPost& post, const activitypub::CheckedRequest& request,
-    const InboxActivity& activity, bool self_delete) {
-  const std::string& key_id = request.params.key_id;
+    const InboxPost& post, const PendingSignature& signature, const InboxActivity& activity,
+    bool self_delete) {
+  const std::string& key_id = signature.key_id;
   bool fresh = false;
   std::optional<store::RemoteActor> actor;
   auto fetch = [&]() -> bool {
@@ -201,16 +232,11 @@ std::optional<store::RemoteActor> InboxService::verify_signer(
       error = "signature keyId is not the actor's publicKey id";
     } else {
       try {
-        auto verification =
-            activitypub::verify_with_key(request, signer_keys_.get(actor->public_key_pem));
-        if (verification.ok && verification.without_query) {
-          error = "signature does not cover the query string";
-        } else if (verification.ok) {
+        error = signature.verify(signer_keys_.get(actor->public_key_pem));
+        if (error.empty()) {
           // Only a signer whose signature verified is stored.
           if (fresh) resolver_.remember(*actor);
           return actor;
-        } else {
-          error = verification.error;
         }
       } catch (const crypto::CryptoError&) {
         error = "the actor's public key cannot be read";

@@ -20,6 +20,7 @@
 // acknowledged without any fetch (nothing to remove; servers broadcast these widely).
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,9 +98,18 @@ class InboxService {
                                                  bool self_delete);
   void maybe_purge(int64_t now);
 
+  // A signature checked up to its key (draft-cavage or RFC 9421): `verify` says why the
+  // signer's key does not verify it, or "" when it does.
+  struct PendingSignature {
+    std::string key_id;
+    std::function<std::string(const crypto::RsaKey&)> verify;
+  };
+  PendingSignature check_signature(const InboxPost& post, const activitypub::HeaderLookup& headers,
+                                   int64_t now) const;
+
   // The verified signer, or nullopt for a self-Delete of an actor that is gone.
   std::optional<store::RemoteActor> verify_signer(const InboxPost& post,
-                                                  const activitypub::CheckedRequest& request,
+                                                  const PendingSignature& signature,
                                                   const InboxActivity& activity, bool self_delete);
 
   store::Store& store_;
