@@ -324,6 +324,21 @@ int run(int argc, char** argv) {
   verify_cmd->add_option("--pin", log_check.pin_file,
                          "where fetched log keys are pinned (default ~/.artdag/known-logs)");
 
+  std::string block_host, block_reason;
+  auto* block_cmd = app.add_subcommand(
+      "domain-block", "block a domain (and its subdomains) from federating with this server");
+  block_cmd->require_subcommand(1);
+  auto* block_add = block_cmd->add_subcommand(
+      "add", "block HOST: refuse its inbox traffic, deliver and fetch nothing, drop its followers");
+  add_data_flags(block_add);
+  block_add->add_option("host", block_host, "the domain, e.g. example.com")->required();
+  block_add->add_option("--reason", block_reason, "why (shown to operators)");
+  auto* block_remove = block_cmd->add_subcommand("remove", "lift the block of HOST");
+  add_data_flags(block_remove);
+  block_remove->add_option("host", block_host)->required();
+  auto* block_list = block_cmd->add_subcommand("list", "the blocked domains, with reasons");
+  add_data_flags(block_list);
+
   std::string monitor_prefix, monitor_key, monitor_state;
   auto* monitor_cmd = app.add_subcommand(
       "log-monitor", "check a claim log: signature, consistency, every new entry");
@@ -356,6 +371,28 @@ int run(int argc, char** argv) {
       auto services = offline_services(overrides);
       services.auth.set_password(new_username, read_password(password_file));
       std::cout << "password updated\n";
+      return 0;
+    }
+    if (*block_add) {
+      auto services = offline_services(overrides);
+      auto effect = services.federation.block_domain(block_host, block_reason);
+      std::cout << (effect.added ? "blocked " : "already blocked (reason updated): ") << block_host
+                << "; " << effect.followers_removed << " followers removed, "
+                << effect.deliveries_dropped << " queued deliveries dropped\n";
+      return 0;
+    }
+    if (*block_remove) {
+      auto services = offline_services(overrides);
+      if (!services.federation.unblock_domain(block_host))
+        throw Fatal(block_host + " was not blocked");
+      std::cout << "unblocked " << block_host << "\n";
+      return 0;
+    }
+    if (*block_list) {
+      auto services = offline_services(overrides);
+      for (const auto& block : services.federation.domain_blocks())
+        std::cout << block.host << "\t" << iso8601_utc(block.created_at) << "\t" << block.reason
+                  << "\n";
       return 0;
     }
     if (*verify_cmd) return verify(activity_file, key_file, actor_url, log_check);

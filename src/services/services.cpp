@@ -30,7 +30,8 @@ Health Services::health() {
 std::unique_ptr<federation::DeliveryWorker> Services::make_delivery_worker(
     federation::DeliveryOptions options) {
   return std::make_unique<federation::DeliveryWorker>(*store_, keys, uris, delivery,
-                                                      outbound_policy(config), std::move(options));
+                                                      outbound_policy(config), std::move(options),
+                                                      &federation.blocks);
 }
 
 }  // namespace artdag::services

@@ -29,6 +29,13 @@ struct Follower {
   std::string created_at;
 };
 
+// A blocked domain: it and its subdomains, on every port (docs/protocol.md "Moderation").
+struct DomainBlock {
+  std::string host;  // lower case, no port
+  std::string reason;
+  int64_t created_at = 0;
+};
+
 // A local user following someone (remote). state: "pending" until Accept, then "accepted".
 struct Following {
   int64_t id = 0;

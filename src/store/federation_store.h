@@ -26,6 +26,18 @@ class FederationStore {
   // and remote claims. Returns whether anything was removed.
   virtual bool delete_remote_actor(const std::string& actor_url) = 0;
 
+  // Domain blocks. add_domain_block returns false when the host was blocked already (its
+  // reason is updated). Blocking also removes the followers whose actor is on the domain
+  // and drops the queued deliveries to it: `removed` counts both.
+  struct BlockEffect {
+    bool added = false;
+    int64_t followers_removed = 0;
+    int64_t deliveries_dropped = 0;
+  };
+  virtual BlockEffect add_domain_block(const DomainBlock& block) = 0;
+  virtual bool remove_domain_block(const std::string& host) = 0;
+  virtual std::vector<DomainBlock> list_domain_blocks() = 0;
+
   // Remote followers of local users. add_follower returns false when the pair existed
   // (its inbox and shared inbox are refreshed).
   virtual bool add_follower(const Follower& follower) = 0;

@@ -251,12 +251,22 @@ CREATE TABLE peer_signature_styles (
 ) STRICT;
 )SQL";
 
+// Domain blocks (issue 16).
+constexpr std::string_view kV7 = R"SQL(
+CREATE TABLE domain_blocks (
+  host TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kV1}, {2, "federation", kV2},       {3, "reaction count index", kV3},
       {4, "claim log", kV4},      {5, "abuse resistance", kV5}, {6, "signature styles, witnessing", kV6},
+      {7, "domain blocks", kV7},
   };
   return kMigrations;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "util/time.h"
+#include "util/url.h"
 
 namespace artdag::store::sql::federation {
 
@@ -152,6 +153,18 @@ constexpr std::string_view kSignatureStyle =
 constexpr std::string_view kRememberSignatureStyle =
     "INSERT INTO peer_signature_styles (origin, style, updated_at) VALUES ($1, $2, $3) "
     "ON CONFLICT (origin) DO UPDATE SET style = excluded.style, updated_at = excluded.updated_at";
+constexpr std::string_view kInsertBlock =
+    "INSERT INTO domain_blocks (host, reason, created_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT (host) DO NOTHING";
+constexpr std::string_view kUpdateBlockReason =
+    "UPDATE domain_blocks SET reason = $2 WHERE host = $1";
+constexpr std::string_view kDeleteBlock = "DELETE FROM domain_blocks WHERE host = $1";
+constexpr std::string_view kListBlocks =
+    "SELECT host, reason, created_at FROM domain_blocks ORDER BY host";
+constexpr std::string_view kAllFollowerActors = "SELECT id, actor_url FROM followers";
+constexpr std::string_view kDeleteFollowerById = "DELETE FROM followers WHERE id = $1";
+constexpr std::string_view kPendingJobTargets =
+    "SELECT id, inbox_url FROM delivery_jobs WHERE state = 'pending'";
 constexpr std::string_view kDropJob =
     "UPDATE delivery_jobs SET attempts = attempts + 1, state = 'dead', last_error = $2, "
     "locked_by = '', locked_until = 0 WHERE id = $1";
@@ -467,6 +480,47 @@ void postpone_deliveries(Backend& db, const std::vector<int64_t>& job_ids,
   db.write([&](Conn& c) {
     for (int64_t id : job_ids) c.exec(kPostponeJob, {id, next_attempt_at});
   });
+}
+
+FederationStore::BlockEffect add_domain_block(Backend& db, const DomainBlock& block) {
+  FederationStore::BlockEffect effect;
+  const auto on_domain = [&block](const std::string& url) {
+    auto host = url_host(url);
+    return host && host_within(*host, block.host);
+  };
+  db.write([&](Conn& c) {
+    effect = {};
+    effect.added = c.exec(kInsertBlock, {block.host, block.reason, block.created_at}) == 1;
+    if (!effect.added) c.exec(kUpdateBlockReason, {block.host, block.reason});
+    // The URL's host decides, which SQL patterns cannot say exactly (ports, subdomains).
+    std::vector<int64_t> followers, jobs;
+    c.exec(kAllFollowerActors, {}, [&](const Row& r) {
+      if (on_domain(r.str(1))) followers.push_back(r.int64(0));
+    });
+    c.exec(kPendingJobTargets, {}, [&](const Row& r) {
+      if (on_domain(r.str(1))) jobs.push_back(r.int64(0));
+    });
+    for (int64_t id : followers) effect.followers_removed += c.exec(kDeleteFollowerById, {id});
+    for (int64_t id : jobs) effect.deliveries_dropped += c.exec(kDropJob, {id, "domain blocked"});
+  });
+  return effect;
+}
+
+bool remove_domain_block(Backend& db, const std::string& host) {
+  bool removed = false;
+  db.write([&](Conn& c) { removed = c.exec(kDeleteBlock, {host}) == 1; });
+  return removed;
+}
+
+std::vector<DomainBlock> list_domain_blocks(Backend& db) {
+  std::vector<DomainBlock> out;
+  db.read([&](Conn& c) {
+    out.clear();
+    c.exec(kListBlocks, {}, [&](const Row& r) {
+      out.push_back({r.str(0), r.str(1), r.int64(2)});
+    });
+  });
+  return out;
 }
 
 std::optional<DeliveryStore::SignatureStyle> signature_style(Backend& db, const std::string& origin) {

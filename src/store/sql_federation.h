@@ -57,6 +57,9 @@ void complete_delivery(Backend& db, int64_t job_id);
 void retry_delivery(Backend& db, int64_t job_id, int64_t next_attempt_at, const std::string& error);
 void postpone_deliveries(Backend& db, const std::vector<int64_t>& job_ids, int64_t next_attempt_at);
 std::optional<DeliveryStore::SignatureStyle> signature_style(Backend& db, const std::string& origin);
+FederationStore::BlockEffect add_domain_block(Backend& db, const DomainBlock& block);
+bool remove_domain_block(Backend& db, const std::string& host);
+std::vector<DomainBlock> list_domain_blocks(Backend& db);
 void remember_signature_style(Backend& db, const std::string& origin, const std::string& style,
                               int64_t now);
 void drop_delivery(Backend& db, int64_t job_id, const std::string& error);
@@ -162,6 +165,15 @@ class SqlFederationAreas : public virtual FederationStore, public virtual Delive
   }
   void postpone_deliveries(const std::vector<int64_t>& job_ids, int64_t next_attempt_at) override {
     federation::postpone_deliveries(db_, job_ids, next_attempt_at);
+  }
+  BlockEffect add_domain_block(const DomainBlock& block) override {
+    return federation::add_domain_block(db_, block);
+  }
+  bool remove_domain_block(const std::string& host) override {
+    return federation::remove_domain_block(db_, host);
+  }
+  std::vector<DomainBlock> list_domain_blocks() override {
+    return federation::list_domain_blocks(db_);
   }
   std::optional<SignatureStyle> signature_style(const std::string& origin) override {
     return federation::signature_style(db_, origin);

@@ -33,6 +33,22 @@ std::optional<std::string> normalize_server_url(std::string_view text) {
   return result + path;
 }
 
+std::optional<std::string> url_host(std::string_view text) {
+  auto parsed = boost::urls::parse_absolute_uri(text);
+  if (!parsed || !parsed->has_authority()) return std::nullopt;
+  std::string host = ascii_lower(parsed->encoded_host());
+  while (!host.empty() && host.back() == '.') host.pop_back();
+  if (host.empty()) return std::nullopt;
+  return host;
+}
+
+bool host_within(std::string_view host, std::string_view domain) {
+  if (domain.empty() || host.size() < domain.size()) return false;
+  if (host.size() == domain.size()) return host == domain;
+  return host.substr(host.size() - domain.size()) == domain &&
+         host[host.size() - domain.size() - 1] == '.';
+}
+
 namespace {
 std::string percent_encode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";

@@ -18,6 +18,13 @@ inline bool is_path_after_authority(std::string_view encoded_path) {
   return encoded_path.empty() || encoded_path.front() == '/';
 }
 
+// The host of an absolute URL, lower-cased, without port or trailing dot; nullopt when `url`
+// has none.
+std::optional<std::string> url_host(std::string_view url);
+// Whether `host` (lower case, no port) is `domain` or one of its subdomains: a domain block
+// of "example.com" covers "example.com" and "a.example.com", never "badexample.com".
+bool host_within(std::string_view host, std::string_view domain);
+
 // Percent-encodes one path segment (everything but unreserved characters).
 std::string encode_path_segment(std::string_view segment);
 // Percent-encodes a query parameter value.

@@ -85,13 +85,15 @@ net::HeaderList delivery_headers(const std::string& inbox_url, const std::string
 
 DeliveryWorker::DeliveryWorker(store::Store& store, crypto::KeyStore& keys,
                                const activitypub::Uris& uris, DeliveryNotifier& notifier,
-                               net::OutboundPolicy policy, DeliveryOptions options)
+                               net::OutboundPolicy policy, DeliveryOptions options,
+                               const DomainBlockList* blocks)
     : store_(store),
       keys_(keys),
       uris_(uris),
       notifier_(notifier),
       client_(std::move(policy)),
       options_(std::move(options)),
+      blocks_(blocks),
       worker_id_(services::make_worker_id()) {
   options_.concurrency = std::max(options_.concurrency, 1);
   options_.fanout_batch = std::max(options_.fanout_batch, 1);
@@ -229,6 +231,8 @@ void DeliveryWorker::send_loop() {
 
 Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
   const int64_t now = unix_now();
+  if (blocks_ && blocks_->blocks_url(job.inbox_url))
+    return {Outcome::kDrop, "domain blocked", std::nullopt};
   try {
     crypto::RsaKey key = keys_.ensure(job.sender);
     const std::string key_id = uris_.key_id(job.sender);

@@ -34,6 +34,7 @@
 #include "crypto/key_store.h"
 #include "net/http_client.h"
 #include "services/federation/delivery_notifier.h"
+#include "services/federation/domain_blocks.h"
 #include "services/federation/retry_policy.h"
 #include "store/store.h"
 
@@ -89,9 +90,10 @@ struct DeliveryStats {
 
 class DeliveryWorker {
  public:
+  // Jobs to a domain `blocks` names are dropped unsent (blocks may be null).
   DeliveryWorker(store::Store& store, crypto::KeyStore& keys, const activitypub::Uris& uris,
                  DeliveryNotifier& notifier, net::OutboundPolicy policy,
-                 DeliveryOptions options = {});
+                 DeliveryOptions options = {}, const DomainBlockList* blocks = nullptr);
   ~DeliveryWorker();  // stop()
   DeliveryWorker(const DeliveryWorker&) = delete;
   DeliveryWorker& operator=(const DeliveryWorker&) = delete;
@@ -123,6 +125,7 @@ class DeliveryWorker {
   DeliveryNotifier& notifier_;
   net::HttpClient client_;
   DeliveryOptions options_;
+  const DomainBlockList* blocks_;
   std::string worker_id_;
 
   std::mutex mutex_;

@@ -4,16 +4,21 @@
 
 #include "activitypub/http_signature.h"
 #include "services/outbound_policy.h"
+#include "util/error.h"
 #include "util/time.h"
 
 namespace artdag::services::federation {
 
 namespace {
 
-Transport client_transport(const net::HttpClient& client) {
-  return
-      [&client](const std::string& url, const net::HeaderList& headers,
-                const net::RequestOptions& options) { return client.get(url, headers, options); };
+// GETs through the outbound client, refused for a blocked domain before any connection.
+Transport client_transport(const net::HttpClient& client, const DomainBlockList& blocks) {
+  return [&client, &blocks](const std::string& url, const net::HeaderList& headers,
+                            const net::RequestOptions& options) {
+    if (blocks.blocks_url(url))
+      throw net::FetchError(net::FetchError::Kind::kForbiddenAddress, "the domain is blocked");
+    return client.get(url, headers, options);
+  };
 }
 
 // Signs GETs as the instance actor: (request-target) host date, keyId BASE/users/{u}#main-key.
@@ -55,12 +60,38 @@ InboxGateOptions gate_options(const Config& config) {
 FederationService::FederationService(const Config& config, store::Store& store,
                                      crypto::KeyStore& keys, const activitypub::Uris& uris,
                                      DeliveryNotifier& notifier)
-    : client(outbound_policy(config)),
-      resolver(store, client_transport(client), instance_signer(keys, uris, config.instance_user),
-               resolver_options(config)),
+    : store(store),
+      blocks(store),
+      client(outbound_policy(config)),
+      resolver(store, client_transport(client, blocks),
+               instance_signer(keys, uris, config.instance_user), resolver_options(config)),
       outgoing(store, uris, &notifier),
       inbox(store, uris, resolver, outgoing, gate_options(config),
-            config.limits.followers_per_remote_host),
+            config.limits.followers_per_remote_host, &blocks),
       follows(store, uris, keys, resolver, outgoing) {}
+
+store::FederationStore::BlockEffect FederationService::block_domain(std::string_view host,
+                                                                   std::string reason) {
+  auto normalised = domain_block_host(host);
+  if (!normalised)
+    throw ApiError::unprocessable("'" + std::string(host) + "' is not a host name").with_field("host");
+  auto effect = store.add_domain_block({*normalised, std::move(reason), unix_now()});
+  blocks.invalidate();
+  spdlog::info("domain block {}: {} followers removed, {} queued deliveries dropped",
+               *normalised, effect.followers_removed, effect.deliveries_dropped);
+  return effect;
+}
+
+bool FederationService::unblock_domain(std::string_view host) {
+  auto normalised = domain_block_host(host);
+  if (!normalised) return false;
+  const bool removed = store.remove_domain_block(*normalised);
+  blocks.invalidate();
+  return removed;
+}
+
+std::vector<store::DomainBlock> FederationService::domain_blocks() {
+  return store.list_domain_blocks();
+}
 
 }  // namespace artdag::services::federation

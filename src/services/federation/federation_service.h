@@ -9,6 +9,7 @@
 #include "net/http_client.h"
 #include "services/federation/actor_resolver.h"
 #include "services/federation/delivery_notifier.h"
+#include "services/federation/domain_blocks.h"
 #include "services/federation/follow_service.h"
 #include "services/federation/inbox.h"
 #include "services/federation/outgoing.h"
@@ -22,8 +23,17 @@ class FederationService {
   FederationService(const Config& config, store::Store& store, crypto::KeyStore& keys,
                     const activitypub::Uris& uris, DeliveryNotifier& notifier);
 
+  // Domain blocks: an operator's (CLI) changes and their effects. `host` as typed
+  // ("example.com", "example.com:8443", a URL); ApiError 422 when it names no host.
+  store::FederationStore::BlockEffect block_domain(std::string_view host, std::string reason);
+  bool unblock_domain(std::string_view host);
+  std::vector<store::DomainBlock> domain_blocks();
+
+  store::Store& store;
+  DomainBlockList blocks;  // what every check below reads
   net::HttpClient client;  // the outbound rules (ARTDAG_ALLOW_PRIVATE_NETWORKS)
-  ActorResolver resolver;  // signed GETs as the instance actor (config.instance_user)
+  ActorResolver resolver;  // signed GETs as the instance actor (config.instance_user);
+                           // nothing is fetched from a blocked domain
   Outgoing outgoing;
   InboxService inbox;
   FollowService follows;

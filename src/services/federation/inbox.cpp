@@ -52,11 +52,12 @@ const char* InboxResult::outcome_name() const {
 
 InboxService::InboxService(store::Store& store, const activitypub::Uris& uris,
                            ActorResolver& resolver, Outgoing& outgoing, InboxGateOptions gate,
-                           int max_followers_per_host)
+                           int max_followers_per_host, const DomainBlockList* blocks)
     : store_(store),
       uris_(uris),
       resolver_(resolver),
       outgoing_(outgoing),
+      blocks_(blocks),
       max_followers_per_host_(max_followers_per_host),
       gate_(std::move(gate)) {}
 
@@ -93,8 +94,13 @@ InboxResult InboxService::receive(const InboxPost& post) {
   if (activitypub::url_origin(activity.actor) == activitypub::url_origin(uris_.base()))
     throw signature_refused("activity claims an actor of this server", "local_actor");
 
-  // 3. The key must be the actor's (Mastodon's rule: the key's owner is the activity's actor).
+  // 3. Nothing from a blocked domain, before any fetch or store.
   const std::string& key_id = signature.key_id;
+  if (blocks_ && (blocks_->blocks_url(activity.actor) || blocks_->blocks_url(key_id)))
+    throw ApiError::forbidden("This server does not federate with the sender's domain")
+        .with_reason("domain_blocked");
+
+  // 4. The key must be the actor's (Mastodon's rule: the key's owner is the activity's actor).
   if (activitypub::url_origin(key_id) != activitypub::url_origin(activity.actor) ||
       (key_id.find('#') != std::string::npos &&
        activitypub::without_fragment(key_id) != activity.actor))
@@ -107,7 +113,7 @@ InboxResult InboxService::receive(const InboxPost& post) {
     return InboxResult::ignored("Delete of an actor nothing is known of");
   auto signer = verify_signer(post, signature, activity, self_delete);
 
-  // 4. Once per (actor, id): another actor cannot take this actor's next id first.
+  // 5. Once per (actor, id): another actor cannot take this actor's next id first.
   if (!store_.mark_activity_seen(activity.actor + " " + activity.id, now))
     return {InboxResult::Outcome::kDuplicate, "activity received already"};
 

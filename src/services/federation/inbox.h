@@ -29,6 +29,7 @@
 #include "activitypub/uris.h"
 #include "crypto/public_key_cache.h"
 #include "services/federation/actor_resolver.h"
+#include "services/federation/domain_blocks.h"
 #include "services/federation/inbox_gate.h"
 #include "services/federation/outgoing.h"
 #include "store/store.h"
@@ -74,7 +75,8 @@ class InboxService {
  public:
   InboxService(store::Store& store, const activitypub::Uris& uris, ActorResolver& resolver,
                Outgoing& outgoing, InboxGateOptions gate = {},
-               int max_followers_per_host = kDefaultMaxFollowersPerHost);
+               int max_followers_per_host = kDefaultMaxFollowersPerHost,
+               const DomainBlockList* blocks = nullptr);
   // New followers one local user may gain from one remote host (0: no cap).
   static constexpr int kDefaultMaxFollowersPerHost = 5000;
 
@@ -116,6 +118,7 @@ class InboxService {
   const activitypub::Uris& uris_;
   ActorResolver& resolver_;
   Outgoing& outgoing_;
+  const DomainBlockList* blocks_;  // may be null (tests)
   crypto::PublicKeyCache signer_keys_;
   std::atomic<int64_t> last_purge_{0};
   int max_followers_per_host_;
