@@ -345,10 +345,17 @@ for p in sorted(added_pkgs - needed):
 # added package, or what installing packages and adding the user writes.
 allowed = set()
 for p in added_pkgs:
-    allowed.update(files_of(img, p))
+    for f in files_of(img, p):
+        allowed.add(f)
+        # usrmerge: a package may list /lib/x.so that the walk below finds as /usr/lib/x.so.
+        if f.startswith(("/lib", "/bin", "/sbin")):
+            allowed.add("/usr" + f)
 bookkeeping = re.compile(r"^/(usr/local/bin/artdag-l2|data|run/secrets(/jwt_secret)?"
                          r"|etc/(passwd|group|shadow|gshadow)-?|etc/ld\.so\.cache"
                          r"|etc/ssl/certs(/.*)?|etc/alternatives(/.*)?|etc/ca-certificates(/.*)?"
+                         # ca-certificates' postinst writes these; the build's RUN steps leave
+                         # the runtime's /etc/hosts behind.
+                         r"|etc/ca-certificates\.conf|usr/local/share/ca-certificates|etc/hosts"
                          r"|var/lib/dpkg(/.*)?|var/lib/apt(/.*)?|var/cache/(apt|debconf|ldconfig)(/.*)?"
                          r"|var/log(/.*)?|var/lib/systemd(/.*)?|var/lib/ucf(/.*)?|usr/share/ca-certificates(/.*)?"
                          r"|usr/lib/ssl(/.*)?|etc/ssl(/.*)?|tmp|run|proc|dev)$")
