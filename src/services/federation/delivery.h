@@ -43,9 +43,11 @@ namespace artdag::services::federation {
 struct DeliveryOptions {
   int concurrency = 32;                          // sender threads = most POSTs in flight
   // Most POSTs in flight (or waiting for a sender) to one host: a slow or stalling host
-  // holds at most this many senders; its other jobs wait in the database.
+  // holds at most this many senders; its other jobs go back to the database, due again
+  // after per_host_postpone (0: at once). The claimer then waits for a sender to finish
+  // (or its next poll) before it leases again, so a busy host costs no busy loop.
   int per_host = 4;
-  std::chrono::seconds per_host_postpone{2};  // how long such a job waits before a new lease
+  std::chrono::seconds per_host_postpone{0};
   std::chrono::milliseconds poll_interval{200};  // claim at least this often
   int64_t lease_seconds = 120;                   // > request_timeout, with a margin
   std::chrono::milliseconds request_timeout{10000};
