@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "crypto/ed25519_key.h"
+#include "services/claim_log/witness_submitter.h"
 #include "store_fixture.h"
 #include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
@@ -126,6 +127,25 @@ TEST(WitnessConfig, TrustedLogsParseFromTheSetting) {
   // A cosigner key (type 0x04) does not sign checkpoints.
   EXPECT_THROW(WitnessService::parse_trusted_logs(
                    tlog::format_verifier_key(f.witness.verifier_key())),
+               ConfigError);
+}
+
+TEST(WitnessConfig, WitnessesParseFromTheSetting) {
+  Fixture f;
+  const std::string key = tlog::format_verifier_key(f.witness.verifier_key());
+  auto witnesses = WitnessSubmitter::parse_witnesses(
+      " " + key + " https://w.example/log/witness/ ,, " + key + "\thttp://127.0.0.1:9/w");
+  ASSERT_EQ(witnesses.size(), 2u);
+  EXPECT_EQ(witnesses[0].key, f.witness.verifier_key());
+  EXPECT_EQ(witnesses[0].url, "https://w.example/log/witness");
+  EXPECT_EQ(witnesses[1].url, "http://127.0.0.1:9/w");
+  EXPECT_TRUE(WitnessSubmitter::parse_witnesses("").empty());
+  EXPECT_THROW(WitnessSubmitter::parse_witnesses(key), ConfigError);  // no URL
+  EXPECT_THROW(WitnessSubmitter::parse_witnesses(key + " ftp://w.example"), ConfigError);
+  EXPECT_THROW(WitnessSubmitter::parse_witnesses("nokey https://w.example"), ConfigError);
+  // A log's note key is not a cosigner's.
+  EXPECT_THROW(WitnessSubmitter::parse_witnesses(
+                   tlog::format_verifier_key(f.log_signer.verifier_key()) + " https://w.example"),
                ConfigError);
 }
 
