@@ -201,9 +201,10 @@ bool DeliveryWorker::claim_once() {
     }
   }
   work_.notify_all();
-  if (!postponed.empty())
+  if (!postponed.empty()) {
     store_.postpone_deliveries(postponed, now + options_.per_host_postpone.count());
-  if (!postponed.empty()) return false;  // a sender finishing pokes the claimer
+    return false;  // a sender finishing pokes the claimer
+  }
   return created > 0 || static_cast<int>(jobs.size()) == idle;
 }
 
