@@ -133,6 +133,7 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
 
   c.witness_for = non_empty(env, "ARTDAG_WITNESS_FOR").value_or("");
   c.witnesses = non_empty(env, "ARTDAG_WITNESSES").value_or("");
+  c.rfc9421 = integer_setting(env, "ARTDAG_RFC9421", 1, 0, 1) == 1;
 
   std::string l1 = non_empty(env, "L1_SERVERS").value_or("https://celery-artdag.rose-ash.com");
   std::stringstream l1_stream(l1);

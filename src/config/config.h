@@ -59,6 +59,10 @@ struct Config {
   std::string witness_for;
   // The witnesses this server's log is submitted to, as given (ARTDAG_WITNESSES).
   std::string witnesses;
+  // RFC 9421 HTTP Message Signatures (ARTDAG_RFC9421, default 1). 0 makes this server a
+  // draft-cavage-only peer: deliveries are signed only with draft-cavage, and inbox requests
+  // signed with RFC 9421 are refused (401) as a server that does not know it would.
+  bool rfc9421 = true;
   std::string jwt_secret;               // filled by resolve_jwt_secret()
   std::string host = "0.0.0.0";
   uint16_t port = 8200;
