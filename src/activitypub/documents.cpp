@@ -1,5 +1,6 @@
 #include "activitypub/documents.h"
 
+#include "activitypub/multikey.h"
 #include "util/text.h"
 
 namespace artdag::activitypub {
@@ -26,10 +27,30 @@ Json activity_context() {
   return Json::array({kActivityStreamsContext, kSecurityContext});
 }
 
-Json actor_document(const Uris& uris, const store::User& user, std::string_view public_key_pem) {
+Json software_generator(const Uris& uris) {
+  const auto implements = [](std::string_view name, std::string_view href) {
+    return Json{{"name", name}, {"href", href}};
+  };
+  return {
+      {"type", "Application"},
+      {"name", "artdag-l2"},
+      {"url", uris.base()},
+      {"implements",
+       Json::array({implements("RFC-9421: HTTP Message Signatures",
+                               "https://datatracker.ietf.org/doc/html/rfc9421"),
+                    implements("FEP-8b32: Object Integrity Proofs", "https://w3id.org/fep/8b32"),
+                    implements("FEP-521a: Representing actor's public keys",
+                               "https://w3id.org/fep/521a")})},
+  };
+}
+
+Json actor_document(const Uris& uris, const store::User& user, std::string_view public_key_pem,
+                    const crypto::Ed25519PublicKey& ed25519_key) {
   const std::string actor = uris.actor(user.username);
+  Json context = activity_context();
+  context.push_back(kMultikeyContext);
   Json doc = {
-      {"@context", activity_context()},
+      {"@context", std::move(context)},
       {"id", actor},
       {"type", "Person"},
       {"preferredUsername", user.username},
@@ -42,6 +63,8 @@ Json actor_document(const Uris& uris, const store::User& user, std::string_view 
       {"manuallyApprovesFollowers", false},
       {"publicKey",
        {{"id", uris.key_id(user.username)}, {"owner", actor}, {"publicKeyPem", public_key_pem}}},
+      {"assertionMethod", Json::array({ed25519_multikey_entry(actor, ed25519_key)})},
+      {"generator", software_generator(uris)},
       {"endpoints", {{"sharedInbox", uris.shared_inbox()}}},
   };
   if (!user.created_at.empty()) doc["published"] = user.created_at;

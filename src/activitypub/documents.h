@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "activitypub/uris.h"
+#include "crypto/ed25519_key.h"
 #include "store/rows.h"
 #include "util/identifiers.h"
 #include "util/json.h"
@@ -17,8 +18,16 @@ namespace artdag::activitypub {
 // ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]
 Json activity_context();
 
-// The actor document served at uris.actor(user.username), a Person.
-Json actor_document(const Uris& uris, const store::User& user, std::string_view public_key_pem);
+// The actor document served at uris.actor(user.username), a Person: its RSA key as
+// `publicKey` (#main-key: draft-cavage, RFC 9421, the claim signature), its Ed25519 key as a
+// FEP-521a Multikey in `assertionMethod` (#ed25519-key: FEP-8b32 proofs), and a FEP-844e
+// `generator` saying which signature specifications this software implements.
+Json actor_document(const Uris& uris, const store::User& user, std::string_view public_key_pem,
+                    const crypto::Ed25519PublicKey& ed25519_key);
+
+// FEP-844e: the Application that made our actors, with what it implements (RFC 9421 HTTP
+// Message Signatures, FEP-8b32 integrity proofs, FEP-521a keys).
+Json software_generator(const Uris& uris);
 
 // The JRD for `username` (serve as application/jrd+json): subject acct:, aliases [actor],
 // links self (application/activity+json) and profile-page (text/html), both to the actor.

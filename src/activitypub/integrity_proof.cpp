@@ -39,6 +39,15 @@ bool context_starts_with(const nlohmann::json& document_context,
 
 }  // namespace
 
+ProofVerification verify_activity_proof(const nlohmann::json& activity,
+                                        const ProofKeyResolver& resolve_key) {
+  if (!activity.is_object() || !activity.contains("signature"))
+    return verify_integrity_proof(activity, resolve_key);
+  nlohmann::json without_signature = activity;
+  without_signature.erase("signature");
+  return verify_integrity_proof(without_signature, resolve_key);
+}
+
 std::optional<std::string> integrity_proof_hash_data(const nlohmann::json& proof_config,
                                                      const nlohmann::json& document) {
   const auto canonical_config = jcs(proof_config);

@@ -66,6 +66,13 @@ struct ProofVerification {
 ProofVerification verify_integrity_proof(const nlohmann::json& document,
                                          const ProofKeyResolver& resolve_key);
 
+// An activity's proof: with an LD signature present (a `signature` member, as every Art DAG
+// claim has), the proof was made first, so the signature is stripped before the proof is
+// checked (what Fedify, Mitra and the others that emit both do). Otherwise the same as
+// verify_integrity_proof.
+ProofVerification verify_activity_proof(const nlohmann::json& activity,
+                                        const ProofKeyResolver& resolve_key);
+
 // The bytes that are signed, exposed for tests and tools: SHA-256(JCS(proof_config)) ||
 // SHA-256(JCS(document)). std::nullopt when either has no JCS form.
 std::optional<std::string> integrity_proof_hash_data(const nlohmann::json& proof_config,

@@ -13,7 +13,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "activitypub/integrity_proof.h"
 #include "activitypub/ld_signature.h"
+#include "activitypub/multikey.h"
 #include "activitypub/remote_documents.h"
 #include "app/serve.h"
 #include "cli/log_tools.h"
@@ -27,6 +29,7 @@
 #include "store/store.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/text.h"
 #include "util/time.h"
 #include "util/url.h"
 
@@ -128,7 +131,15 @@ services::Services offline_services(const ConfigOverrides& overrides) {
 }
 
 // The actor's publicKey: its PEM and id, fetched with the outbound rules of the server.
-std::pair<std::string, std::string> fetch_actor_key(const std::string& actor_url) {
+// What an actor document gives `verify`: its RSA key (the claim signature) and its Ed25519
+// assertionMethod keys (the FEP-8b32 proof).
+struct ActorKeys {
+  std::string public_key_pem;
+  std::string key_id;
+  Json document;
+};
+
+ActorKeys fetch_actor_keys(const std::string& actor_url) {
   net::HttpClient client(services::outbound_policy(load_config(process_env())));
   net::RequestOptions options;
   options.max_redirects = 3;
@@ -143,7 +154,38 @@ std::pair<std::string, std::string> fetch_actor_key(const std::string& actor_url
   Json actor = Json::parse(response.body, nullptr, false);
   auto document = activitypub::read_actor_document(actor, actor_url);
   if (!document) throw Fatal(actor_url + " is not a usable actor: " + document.error);
-  return {document.value->public_key_pem, document.value->key_id};
+  return {document.value->public_key_pem, document.value->key_id, std::move(actor)};
+}
+
+// The FEP-8b32 proof of a claim, when it has one: checked with `actor`'s assertionMethod key
+// (from --actor) or `proof_key` (--proof-key, a publicKeyMultibase). Prints one line saying
+// what was checked; false only when a proof is there and fails.
+bool check_claim_proof(const Json& activity, const Json& actor, const std::string& proof_key) {
+  if (!activity.contains("proof")) {
+    std::cout << "no FEP-8b32 proof (claims made before proofs carry none)\n";
+    return true;
+  }
+  std::optional<crypto::Ed25519PublicKey> given;
+  if (!proof_key.empty()) {
+    given = activitypub::parse_ed25519_public_key_multibase(trim_ascii_space(proof_key));
+    if (!given) throw Fatal("--proof-key is not an Ed25519 publicKeyMultibase (z6Mk...)");
+  }
+  if (!given && actor.is_null()) {
+    std::cout << "FEP-8b32 proof not checked (give --actor or --proof-key to check it)\n";
+    return true;
+  }
+  const auto proof = activitypub::verify_activity_proof(
+      activity, [&](std::string_view id) -> std::optional<crypto::Ed25519PublicKey> {
+        if (given) return given;
+        if (activitypub::without_fragment(id) != actor.value("id", std::string())) return {};
+        return activitypub::find_ed25519_assertion_key(actor, id);
+      });
+  if (!proof.ok()) {
+    std::cout << "invalid FEP-8b32 proof: " << proof.detail << "\n";
+    return false;
+  }
+  std::cout << "valid FEP-8b32 proof (eddsa-jcs-2022) by " << proof.verification_method << "\n";
+  return true;
 }
 
 // Where a claim's log inclusion comes from: a saved proof, or the log itself.
@@ -173,18 +215,20 @@ LogClient outbound_log_client() {
 }
 
 int verify(const std::string& activity_file, const std::string& key_file,
-           const std::string& actor_url, const LogCheck& log_check) {
+           const std::string& actor_url, const std::string& proof_key, const LogCheck& log_check) {
   std::ifstream activity_in(activity_file);
   if (!activity_in) throw Fatal("cannot read " + activity_file);
   std::stringstream activity_text;
   activity_text << activity_in.rdbuf();
   std::stringstream key_text;
   std::string expected_creator;
+  Json actor_document;
   if (actor_url.empty() && key_file.empty()) throw Fatal("verify needs --public-key or --actor");
   if (!actor_url.empty()) {
-    auto [pem, key_id] = fetch_actor_key(actor_url);
-    key_text << pem;
-    expected_creator = key_id;
+    auto actor = fetch_actor_keys(actor_url);
+    key_text << actor.public_key_pem;
+    expected_creator = actor.key_id;
+    actor_document = std::move(actor.document);
   } else {
     std::ifstream key_in(key_file);
     if (!key_in) throw Fatal("cannot read " + key_file);
@@ -211,7 +255,9 @@ int verify(const std::string& activity_file, const std::string& key_file,
     std::cout << "invalid: " << result.reason << "\n";
     return 1;
   }
-  std::cout << "valid\n";
+  std::cout << "valid RsaSignature2017 by "
+            << activity["signature"].value("creator", std::string("?")) << "\n";
+  if (!check_claim_proof(activity, actor_document, proof_key)) return 1;
   if (!log_check.wanted()) return 0;
   try {
     const auto client = outbound_log_client();
@@ -306,14 +352,17 @@ int run(int argc, char** argv) {
   passwd_cmd->add_option("username", new_username)->required();
   passwd_cmd->add_option("--password-file", password_file, "read the password from this file");
 
-  std::string activity_file, key_file, actor_url;
-  auto* verify_cmd =
-      app.add_subcommand("verify", "check the ownership signature of a claim offline");
+  std::string activity_file, key_file, actor_url, proof_key;
+  auto* verify_cmd = app.add_subcommand(
+      "verify", "check a claim's ownership signature and its FEP-8b32 proof offline");
   verify_cmd->add_option("activity", activity_file, "the activity JSON file")->required();
   auto* key_opt = verify_cmd->add_option("--public-key", key_file, "the actor's public key PEM");
   auto* actor_opt =
       verify_cmd->add_option("--actor", actor_url, "fetch the key from this actor URL");
   key_opt->excludes(actor_opt);
+  verify_cmd->add_option("--proof-key", proof_key,
+                         "the actor's Ed25519 publicKeyMultibase (z6Mk...), to check the proof "
+                         "offline");
   LogCheck log_check;
   verify_cmd->add_option("--log", log_check.log_prefix,
                          "also prove the claim is in this claim log (BASE/log)");
@@ -395,7 +444,7 @@ int run(int argc, char** argv) {
                   << "\n";
       return 0;
     }
-    if (*verify_cmd) return verify(activity_file, key_file, actor_url, log_check);
+    if (*verify_cmd) return verify(activity_file, key_file, actor_url, proof_key, log_check);
     if (*monitor_cmd) return log_monitor(monitor_prefix, monitor_key, monitor_state);
   } catch (const ConfigError& e) {
     std::cerr << "artdag-l2: configuration error: " << e.what() << "\n";

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "crypto/hash.h"
 #include "crypto/openssl_util.h"
 
 namespace artdag::crypto {
@@ -80,8 +81,7 @@ Ed25519Key Ed25519Key::load_or_create(const std::filesystem::path& path) {
     Ed25519Key key = generate();
     // Written under a temporary name, then linked into place: link() fails if the name
     // exists, so a key is never overwritten and a reader never sees a half-written file.
-    std::filesystem::path temporary =
-        path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(attempt);
+    std::filesystem::path temporary = path.string() + ".tmp." + random_token_hex(8);
     int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
       throw CryptoError("ed25519: cannot create " + temporary.string() + ": " +

@@ -224,4 +224,15 @@ RsaKey KeyStore::ensure(const std::string& username) {
   }
 }
 
+Ed25519Key KeyStore::ensure_ed25519(const std::string& username) {
+  check_username(username);
+  std::lock_guard lock(mutex_);
+  if (auto cached = ed25519_cache_.find(username); cached != ed25519_cache_.end())
+    return cached->second;
+  ensure_private_directory(dir_);
+  Ed25519Key key = Ed25519Key::load_or_create(dir_ / (username + ".ed25519"));
+  ed25519_cache_.emplace(username, key);
+  return key;
+}
+
 }  // namespace artdag::crypto

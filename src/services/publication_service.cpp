@@ -25,7 +25,8 @@ std::string PublicationService::public_key_pem(const std::string& username) {
 
 Json PublicationService::actor(const std::string& username) {
   auto user = get_user(username);
-  return activitypub::actor_document(uris_, user, public_key_pem(user.username));
+  return activitypub::actor_document(uris_, user, public_key_pem(user.username),
+                                     keys_.ensure_ed25519(user.username).public_key());
 }
 
 Json PublicationService::webfinger(const std::string& resource) {

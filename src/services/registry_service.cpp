@@ -44,13 +44,12 @@ RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
   a.owner = r.owner;
   a.created_at = iso8601_utc(unix_now());
 
-  // Load the key before the transaction: a missing key fails fast, outside any lock.
-  crypto::RsaKey key = keys_.ensure(r.owner);
-  std::string key_id = uris_.key_id(r.owner);
+  // Load the keys before the transaction: a missing key fails fast, outside any lock.
+  const ActorSigner signer = load_actor_signer(keys_, uris_, r.owner);
   // Signed before it is sequenced: the transaction below only records it.
   auto claim = claim_log::sign_for_log(
-      activitypub::create_activity(uris_, a, claim_log::new_activity_id(uris_)), key, key_id,
-      a.owner, a.content_hash, a.created_at);
+      activitypub::create_activity(uris_, a, claim_log::new_activity_id(uris_)), signer, a.owner,
+      a.content_hash, a.created_at);
   auto result = store_.create_asset_with_activity(request, claim.sequenced);
   if (auto* conflict = std::get_if<store::CreateConflict>(&result)) {
     switch (*conflict) {

@@ -129,6 +129,42 @@ TEST_F(RegistryApi, VerifyCommandChecksClaimsOffline) {
           {"verify", (dir / "claim.json").string(), "--actor", server().url("/users/rbob")}, &out),
       1)
       << out;
+  // Both signatures are checked, and the output says which: the RSA one, and the proof with
+  // the actor's assertionMethod key (or one given offline).
+  EXPECT_EQ(server().run_command(
+                {"verify", (dir / "claim.json").string(), "--actor", server().url("/users/ralice")},
+                &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("valid RsaSignature2017 by " + server().url("/users/ralice") + "#main-key"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("valid FEP-8b32 proof (eddsa-jcs-2022) by " + server().url("/users/ralice") +
+                     "#ed25519-key"),
+            std::string::npos)
+      << out;
+  const Json actor = Json::parse(
+      http_request("GET", server().url("/users/ralice"), {"Accept: application/activity+json"})
+          .body);
+  const std::string alice_multibase = actor["assertionMethod"][0]["publicKeyMultibase"];
+  EXPECT_EQ(alice_multibase.rfind("z6Mk", 0), 0u);
+  EXPECT_EQ(server().run_command({"verify", (dir / "claim.json").string(), "--public-key",
+                                  (dir / "alice.pub").string(), "--proof-key", alice_multibase},
+                                 &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("valid FEP-8b32 proof"), std::string::npos) << out;
+  // A proof that does not hold fails verify even when the RSA signature is right: checked
+  // with another actor's key, alice's proof does not verify.
+  const Json bob_actor = Json::parse(
+      http_request("GET", server().url("/users/rbob"), {"Accept: application/activity+json"}).body);
+  EXPECT_EQ(server().run_command({"verify", (dir / "claim.json").string(), "--public-key",
+                                  (dir / "alice.pub").string(), "--proof-key",
+                                  bob_actor["assertionMethod"][0]["publicKeyMultibase"]},
+                                 &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("invalid FEP-8b32 proof"), std::string::npos) << out;
 }
 
 TEST_F(RegistryApi, ConflictsAre409AndStoreNothing) {

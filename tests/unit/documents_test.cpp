@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include "activitypub/multikey.h"
+
 namespace artdag::activitypub {
 namespace {
 
@@ -45,11 +47,19 @@ bool has_float(const Json& value) {
   return false;
 }
 
+// The public key of W3C vc-di-eddsa's test vectors (tests/data/eddsa-jcs-2022/keyPair.json).
+constexpr const char* kVectorMultibase = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+crypto::Ed25519PublicKey vector_public_key() {
+  return parse_ed25519_public_key_multibase(kVectorMultibase).value();
+}
+
 TEST(Documents, Actor) {
   Json doc =
-      actor_document(uris(), giles(), "-----BEGIN PUBLIC KEY-----\nX\n-----END PUBLIC KEY-----\n");
+      actor_document(uris(), giles(), "-----BEGIN PUBLIC KEY-----\nX\n-----END PUBLIC KEY-----\n",
+                     vector_public_key());
   EXPECT_EQ(doc["@context"],
-            Json::array({"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"}));
+            Json::array({"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
+                         "https://www.w3.org/ns/cid/v1"}));
   const std::string actor = "https://artdag.rose-ash.com/users/giles";
   EXPECT_EQ(doc["id"], actor);
   EXPECT_EQ(doc["type"], "Person");
@@ -67,6 +77,20 @@ TEST(Documents, Actor) {
   EXPECT_EQ(doc["publicKey"]["publicKeyPem"],
             "-----BEGIN PUBLIC KEY-----\nX\n-----END PUBLIC KEY-----\n");
   EXPECT_EQ(doc["endpoints"]["sharedInbox"], "https://artdag.rose-ash.com/inbox");
+  // FEP-521a: one Multikey, which verifiers find again by its id.
+  ASSERT_TRUE(doc["assertionMethod"].is_array());
+  ASSERT_EQ(doc["assertionMethod"].size(), 1u);
+  EXPECT_EQ(doc["assertionMethod"][0], Json({{"id", actor + "#ed25519-key"},
+                                             {"type", "Multikey"},
+                                             {"controller", actor},
+                                             {"publicKeyMultibase", kVectorMultibase}}));
+  EXPECT_EQ(find_ed25519_assertion_key(doc, actor + "#ed25519-key"), vector_public_key());
+  // FEP-844e: RFC 9421 announced on the generator.
+  EXPECT_EQ(doc["generator"]["type"], "Application");
+  bool rfc9421 = false;
+  for (const auto& entry : doc["generator"]["implements"])
+    rfc9421 = rfc9421 || entry["href"] == "https://datatracker.ietf.org/doc/html/rfc9421";
+  EXPECT_TRUE(rfc9421);
 }
 
 TEST(Documents, WebfingerRoundTripsWithTheActor) {
@@ -82,7 +106,7 @@ TEST(Documents, WebfingerRoundTripsWithTheActor) {
                                    {"type", "text/html"},
                                    {"href", actor}}));
   // preferredUsername + domain gives back the same actor.
-  Json doc = actor_document(uris(), giles(), "pem");
+  Json doc = actor_document(uris(), giles(), "pem", vector_public_key());
   auto back = uris().parse_webfinger_resource(
       "acct:" + doc["preferredUsername"].get<std::string>() + "@" + uris().domain());
   EXPECT_EQ(uris().actor(back.username), doc["id"]);

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "activitypub/integrity_proof.h"
 #include "activitypub/ld_signature.h"
 #include "crypto/key_store.h"
 #include "federation_fakes.h"
@@ -41,7 +42,7 @@ class FollowServiceTest : public ::testing::Test {
         "application/jrd+json");
     resolver_ =
         std::make_unique<ActorResolver>(*store_, web_.transport(), nullptr, ResolverOptions{});
-    outgoing_ = std::make_unique<Outgoing>(*store_, uris_, nullptr);
+    outgoing_ = std::make_unique<Outgoing>(*store_, uris_, *keys_, nullptr);
     follows_ = std::make_unique<FollowService>(*store_, uris_, *keys_, *resolver_, *outgoing_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -77,6 +78,20 @@ TEST_F(FollowServiceTest, FollowStoresPendingAndQueuesTheFollow) {
   EXPECT_EQ(jobs[0].inbox_url, kAlice + "/inbox");
   EXPECT_EQ(Json::parse(jobs[0].payload), outcome.activity);
   EXPECT_EQ(outcome.activity["id"], outcome.following.follow_activity_id);
+  // It carries bob's FEP-8b32 proof, checked with the key his actor publishes.
+  const auto bob_key = keys_->ensure_ed25519("bob").public_key();
+  const auto proof = activitypub::verify_integrity_proof(
+      outcome.activity, [&](std::string_view id) -> std::optional<crypto::Ed25519PublicKey> {
+        if (id == uris_.actor("bob") + "#ed25519-key") return bob_key;
+        return std::nullopt;
+      });
+  EXPECT_TRUE(proof.ok()) << proof.detail;
+  Json tampered = outcome.activity;
+  tampered["object"] = "https://remote.example/users/carol";
+  EXPECT_EQ(activitypub::verify_integrity_proof(
+                tampered, [&](std::string_view) { return std::optional(bob_key); })
+                .status,
+            activitypub::ProofStatus::bad_signature);
 
   // Again while pending: the same Follow again.
   auto again = follows_->follow("bob", kAlice);

@@ -4,6 +4,8 @@
 // draft-cavage (post_raw) or RFC 9421 (post_rfc9421).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,6 +13,7 @@
 
 #include "activitypub/http_signature.h"
 #include "activitypub/message_signature.h"
+#include "crypto/key_store.h"
 #include "crypto/rsa_key.h"
 #include "federation_fakes.h"
 #include "services/federation/inbox.h"
@@ -40,13 +43,18 @@ class InboxTest : public ::testing::Test {
     store_ = store::open_store(":memory:");
     store_->migrate();
     ASSERT_TRUE(store_->create_user({"bob", "", "x", "2026-01-01T00:00:00Z"}));
+    std::string dir = (std::filesystem::temp_directory_path() / "artdag-inbox-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+    keys_dir_ = dir;
+    keys_ = std::make_unique<crypto::KeyStore>(keys_dir_);
     web_.pages[kAlice] = json_page(test::actor_document(kAlice, key_.public_pem()));
     ResolverOptions options;
     options.clock = [this] { return now_; };
     resolver_ = std::make_unique<ActorResolver>(*store_, web_.transport(), nullptr, options);
-    outgoing_ = std::make_unique<Outgoing>(*store_, uris_, nullptr);
+    outgoing_ = std::make_unique<Outgoing>(*store_, uris_, *keys_, nullptr);
     inbox_ = std::make_unique<InboxService>(*store_, uris_, *resolver_, *outgoing_);
   }
+  void TearDown() override { std::filesystem::remove_all(keys_dir_); }
 
   // Signs `body` as `key_id` with `key` at `date` and posts it to `path`; `tamper` may change
   // the headers and body afterwards.
@@ -68,9 +76,9 @@ class InboxTest : public ::testing::Test {
       std::string body, const std::string& path = "/users/bob/inbox",
       const std::function<void(activitypub::HeaderFields&, std::string&)>& tamper = {},
       std::optional<int64_t> created = std::nullopt) {
-    auto signed_request = activitypub::rfc9421::sign_request(
-        "POST", kBase + path, std::string_view(body), key_, kAlice + "#main-key",
-        created.value_or(now_));
+    auto signed_request =
+        activitypub::rfc9421::sign_request("POST", kBase + path, std::string_view(body), key_,
+                                           kAlice + "#main-key", created.value_or(now_));
     auto fields = signed_request.fields();
     fields.emplace_back("Host", "local.example");
     fields.emplace_back("Content-Type", "application/activity+json");
@@ -128,6 +136,8 @@ class InboxTest : public ::testing::Test {
   crypto::RsaKey key_ =
       crypto::RsaKey::from_private_pem(test::read_test_file("http-signature/test-key.pem"));
   int64_t now_ = unix_now();
+  std::filesystem::path keys_dir_;
+  std::unique_ptr<crypto::KeyStore> keys_;  // this server's users' keys
   std::unique_ptr<ActorResolver> resolver_;
   std::unique_ptr<Outgoing> outgoing_;
   std::unique_ptr<InboxService> inbox_;

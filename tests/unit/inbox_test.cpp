@@ -168,7 +168,7 @@ TEST_F(InboxTest, SignatureFailuresAre401AndStoreNothing) {
        "signature keyId does not belong to the activity's actor"},
       {"wrong key", post_raw(body, "/users/bob/inbox", other), "signature does not verify"},
       {"unknown key id", post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#other-key"),
-       "signature keyId is not the actor's publicKey id"},
+       "signature keyId is not one of the actor's keys"},
       {"signed for another path",
        post_raw(body, "/users/bob/inbox", std::nullopt, kAlice + "#main-key", std::nullopt,
                 [](activitypub::HeaderFields& h, std::string&) {

@@ -186,5 +186,35 @@ TEST_F(KeyStoreTest, RefusesUsernamesThatAreNotPlainFileNames) {
   EXPECT_FALSE(fs::exists(root_ / "data" / "giles.pem"));
 }
 
+TEST_F(KeyStoreTest, Ed25519KeyIsMadeOnceWithTightPermissionsAndKeptApartFromRsa) {
+  KeyStore store(keys_);
+  store.create("giles");
+  const Ed25519Key key = store.ensure_ed25519("giles");
+  EXPECT_EQ(mode_of(keys_ / "giles.ed25519"), 0600u);
+  EXPECT_EQ(read_file(keys_ / "giles.ed25519"), key.seed());
+  EXPECT_EQ(store.ensure_ed25519("giles").public_key(), key.public_key());
+  EXPECT_EQ(KeyStore(keys_).ensure_ed25519("giles").public_key(), key.public_key());
+  EXPECT_NE(KeyStore(keys_).ensure_ed25519("alice").public_key(), key.public_key());
+  EXPECT_THROW(store.ensure_ed25519("../giles"), CryptoError);
+}
+
+TEST_F(KeyStoreTest, ConcurrentEd25519EnsureFromSeveralStoresAgreesOnOneKey) {
+  constexpr int kRacers = 4;
+  std::vector<std::string> keys(kRacers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        keys[i] = KeyStore(keys_).ensure_ed25519("giles").public_key_bytes();
+      } catch (const std::exception& e) {
+        keys[i] = std::string("error: ") + e.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const std::string on_disk = KeyStore(keys_).ensure_ed25519("giles").public_key_bytes();
+  for (int i = 0; i < kRacers; ++i) EXPECT_EQ(keys[i], on_disk);
+}
+
 }  // namespace
 }  // namespace artdag::crypto

@@ -12,11 +12,11 @@ std::string new_activity_id(const activitypub::Uris& uris) {
   return uris.activity_by_uuid(crypto::uuid_v7());
 }
 
-SignedActivity sign_for_log(Json activity, const crypto::RsaKey& key, const std::string& key_id,
-                            const std::string& actor, const std::string& object_hash,
-                            const std::string& published) {
+SignedActivity sign_for_log(Json activity, const ActorSigner& signer, const std::string& actor,
+                            const std::string& object_hash, const std::string& published) {
   SignedActivity out;
-  out.document = activitypub::sign_activity(std::move(activity), key, key_id, published);
+  out.document = activitypub::sign_activity(signer.with_proof(std::move(activity), published),
+                                            signer.rsa, signer.rsa_key_id, published);
   out.sequenced.activity_id = out.document.value("id", std::string());
   out.sequenced.type = out.document.value("type", std::string());
   out.sequenced.actor = actor;

@@ -4,6 +4,8 @@
 
 #include <boost/url/parse.hpp>
 
+#include "activitypub/multikey.h"
+#include "activitypub/remote_documents.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/time.h"
@@ -181,6 +183,18 @@ store::RemoteActor ActorResolver::fetch_checked(const std::string& actor_url, bo
     kept["type"] = *type;
   if (!a.shared_inbox.empty()) kept["endpoints"] = {{"sharedInbox", a.shared_inbox}};
   if (!a.preferred_username.empty()) kept["preferredUsername"] = a.preferred_username;
+  // The actor's own Ed25519 keys (FEP-521a): what its proofs and RFC 9421 ed25519
+  // signatures are checked with.
+  Json assertion_keys = Json::array();
+  for (const auto& key : activitypub::ed25519_assertion_keys(doc)) {
+    if (activitypub::without_fragment(key.id) != a.id || key.id.size() > kMaxActorUrls) continue;
+    assertion_keys.push_back(
+        {{"id", key.id},
+         {"type", "Multikey"},
+         {"controller", a.id},
+         {"publicKeyMultibase", activitypub::ed25519_public_key_multibase(key.key)}});
+  }
+  if (!assertion_keys.empty()) kept["assertionMethod"] = std::move(assertion_keys);
   if (auto name = doc.find("name"); name != doc.end() && name->is_string() &&
                                     name->get_ref<const std::string&>().size() <= kMaxName)
     kept["name"] = *name;

@@ -65,20 +65,21 @@ FederationService::FederationService(const Config& config, store::Store& store,
       client(outbound_policy(config)),
       resolver(store, client_transport(client, blocks),
                instance_signer(keys, uris, config.instance_user), resolver_options(config)),
-      outgoing(store, uris, &notifier),
+      outgoing(store, uris, keys, &notifier),
       inbox(store, uris, resolver, outgoing, gate_options(config),
-            config.limits.followers_per_remote_host, &blocks),
+            config.limits.followers_per_remote_host, &blocks, config.rfc9421),
       follows(store, uris, keys, resolver, outgoing) {}
 
 store::FederationStore::BlockEffect FederationService::block_domain(std::string_view host,
-                                                                   std::string reason) {
+                                                                    std::string reason) {
   auto normalised = domain_block_host(host);
   if (!normalised)
-    throw ApiError::unprocessable("'" + std::string(host) + "' is not a host name").with_field("host");
+    throw ApiError::unprocessable("'" + std::string(host) + "' is not a host name")
+        .with_field("host");
   auto effect = store.add_domain_block({*normalised, std::move(reason), unix_now()});
   blocks.invalidate();
-  spdlog::info("domain block {}: {} followers removed, {} queued deliveries dropped",
-               *normalised, effect.followers_removed, effect.deliveries_dropped);
+  spdlog::info("domain block {}: {} followers removed, {} queued deliveries dropped", *normalised,
+               effect.followers_removed, effect.deliveries_dropped);
   return effect;
 }
 

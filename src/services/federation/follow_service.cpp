@@ -91,8 +91,7 @@ FollowOutcome FollowService::follow(const std::string& username, std::string_vie
   Json activity =
       activitypub::follow_activity(existing->follow_activity_id, me, existing->target_actor_url);
   if (existing->state == "accepted") return {*existing, std::move(activity), false};
-  outgoing_.enqueue(username, actor.inbox, activity);
-  return {*existing, std::move(activity), true};
+  return {*existing, outgoing_.enqueue(username, actor.inbox, activity), true};
 }
 
 std::string FollowService::actor_url_for(const std::string& username, std::string_view target) {
@@ -134,7 +133,7 @@ Json FollowService::unfollow(const std::string& username, std::string_view targe
                    actor_url, e.what());
     }
   }
-  if (!inbox.empty()) outgoing_.enqueue(username, inbox, undo);
+  if (!inbox.empty()) undo = outgoing_.enqueue(username, inbox, undo);
   store_.remove_following(username, actor_url);
   return undo;
 }
@@ -142,14 +141,13 @@ Json FollowService::unfollow(const std::string& username, std::string_view targe
 Json FollowService::share(const std::string& username, const std::string& asset_name) {
   auto asset = store_.find_asset_by_name(asset_name);
   if (!asset) throw ApiError::not_found("Asset not found");
-  // The key is loaded before the log's lock is taken, as for a Create.
-  const crypto::RsaKey key = keys_.ensure(username);
-  const std::string key_id = uris_.key_id(username);
+  // The keys are loaded before the log's lock is taken, as for a Create.
+  const ActorSigner signer = load_actor_signer(keys_, uris_, username);
   const std::string published = iso8601_utc(unix_now());
   auto announce = claim_log::sign_for_log(
       activitypub::announce_activity(uris_, username, *asset, claim_log::new_activity_id(uris_),
                                      published),
-      key, key_id, username, asset->content_hash, published);
+      signer, username, asset->content_hash, published);
   store_.append_activity(announce.sequenced);
   outgoing_.notify();
   return announce.document;

@@ -4,7 +4,9 @@
 
 #include <memory>
 
+#include "activitypub/integrity_proof.h"
 #include "activitypub/message_signature.h"
+#include "activitypub/multikey.h"
 #include "activitypub/remote_documents.h"
 #include "crypto/rsa_key.h"
 #include "services/federation/inbox/handlers.h"
@@ -15,18 +17,6 @@ namespace artdag::services::federation {
 
 namespace {
 
-// A signature refusal: 401 naming the check that failed (`reason` is its short name, for
-// logs and metrics) and how to sign: RFC 9421 preferred (Accept-Signature), draft-cavage
-// accepted (WWW-Authenticate).
-ApiError signature_refused(std::string detail, std::string reason) {
-  spdlog::info("inbox: 401 ({}): {}", reason, detail);
-  return ApiError::unauthorized(std::move(detail))
-      .with_reason(std::move(reason))
-      .with_header("Accept-Signature", activitypub::rfc9421::make_accept_signature(true))
-      .with_header("WWW-Authenticate",
-                   "Signature realm=\"artdag\", headers=\"(request-target) host date digest\"");
-}
-
 // Whether the signed Host names this server: its authority, or its host with the scheme's
 // default port spelled out. A signature made for another server is not replayable here.
 bool host_is_ours(std::string host, const activitypub::Uris& uris) {
@@ -36,7 +26,27 @@ bool host_is_ours(std::string host, const activitypub::Uris& uris) {
   return host == uris.authority() + (https ? ":443" : ":80");
 }
 
+// Whether `key_id` may sign for `actor` (Mastodon's rule: the key's owner is the activity's
+// actor): the same origin, and a key id with a fragment is the actor's URL with it.
+bool key_belongs_to(const std::string& key_id, const std::string& actor) {
+  return activitypub::url_origin(key_id) == activitypub::url_origin(actor) &&
+         (key_id.find('#') == std::string::npos || activitypub::without_fragment(key_id) == actor);
+}
+
 }  // namespace
+
+ApiError InboxService::refused(std::string detail, std::string reason) const {
+  spdlog::info("inbox: 401 ({}): {}", reason, detail);
+  ApiError error = ApiError::unauthorized(std::move(detail))
+                       .with_reason(std::move(reason))
+                       .with_header("WWW-Authenticate",
+                                    "Signature realm=\"artdag\", headers=\"(request-target) host "
+                                    "date digest\"");
+  // RFC 9421 preferred (Accept-Signature), draft-cavage accepted (WWW-Authenticate).
+  if (!accept_rfc9421_) return error;
+  return std::move(error).with_header("Accept-Signature",
+                                      activitypub::rfc9421::make_accept_signature(true));
+}
 
 const char* InboxResult::outcome_name() const {
   switch (outcome) {
@@ -52,13 +62,15 @@ const char* InboxResult::outcome_name() const {
 
 InboxService::InboxService(store::Store& store, const activitypub::Uris& uris,
                            ActorResolver& resolver, Outgoing& outgoing, InboxGateOptions gate,
-                           int max_followers_per_host, const DomainBlockList* blocks)
+                           int max_followers_per_host, const DomainBlockList* blocks,
+                           bool accept_rfc9421)
     : store_(store),
       uris_(uris),
       resolver_(resolver),
       outgoing_(outgoing),
       blocks_(blocks),
       max_followers_per_host_(max_followers_per_host),
+      accept_rfc9421_(accept_rfc9421),
       gate_(std::move(gate)) {}
 
 void InboxService::purge(int64_t now) {
@@ -83,35 +95,49 @@ InboxResult InboxService::receive(const InboxPost& post) {
   if (post.body.size() > kMaxInboxBody) throw ApiError::too_large("Request body too large");
 
   // 1. The signature's structure, coverage, digest, time and authority: pure, before
-  // anything else.
+  // anything else. An unsigned request goes on only if its activity has a proof.
   const auto headers = activitypub::lookup_in(post.headers);
   const auto now = resolver_.now();
-  const PendingSignature signature = check_signature(post, headers, now);
+  std::optional<PendingSignature> signature;
+  if (!headers("signature").empty() || !headers("signature-input").empty())
+    signature = check_signature(post, headers, now);
   maybe_purge(now);
 
   // 2. The activity's shape.
-  InboxActivity activity = parse_inbox_activity(parse_json_object(post.body));
+  InboxActivity activity = [&] {
+    if (signature) return parse_inbox_activity(parse_json_object(post.body));
+    try {
+      auto parsed = parse_inbox_activity(parse_json_object(post.body));
+      if (parsed.json.contains("proof")) return parsed;
+    } catch (const ApiError&) {
+      // refused below as unsigned, as before proofs were accepted
+    }
+    check_signature(post, headers, now);  // throws: no signature
+    throw refused("the request has no signature", "signature_missing");
+  }();
   if (activitypub::url_origin(activity.actor) == activitypub::url_origin(uris_.base()))
-    throw signature_refused("activity claims an actor of this server", "local_actor");
+    throw refused("activity claims an actor of this server", "local_actor");
 
   // 3. Nothing from a blocked domain, before any fetch or store.
-  const std::string& key_id = signature.key_id;
-  if (blocks_ && (blocks_->blocks_url(activity.actor) || blocks_->blocks_url(key_id)))
+  if (blocks_ && (blocks_->blocks_url(activity.actor) ||
+                  (signature && blocks_->blocks_url(signature->key_id))))
     throw ApiError::forbidden("This server does not federate with the sender's domain")
         .with_reason("domain_blocked");
 
-  // 4. The key must be the actor's (Mastodon's rule: the key's owner is the activity's actor).
-  if (activitypub::url_origin(key_id) != activitypub::url_origin(activity.actor) ||
-      (key_id.find('#') != std::string::npos &&
-       activitypub::without_fragment(key_id) != activity.actor))
-    throw signature_refused("signature keyId does not belong to the activity's actor",
-                            "key_not_actors");
+  // 4. The key must be the actor's; a proof stands in for a signature by someone else
+  // (a forwarded activity) or for none.
+  Credentials credentials;
+  credentials.proof = activity.json.contains("proof");
+  if (signature && key_belongs_to(signature->key_id, activity.actor))
+    credentials.signature = &*signature;
+  else if (!credentials.proof)
+    throw refused("signature keyId does not belong to the activity's actor", "key_not_actors");
 
   const bool self_delete = activity.type == "Delete" && activity.json.contains("object") &&
                            activitypub::id_of(activity.json["object"]) == activity.actor;
   if (self_delete && !resolver_.cached(activity.actor))
     return InboxResult::ignored("Delete of an actor nothing is known of");
-  auto signer = verify_signer(post, signature, activity, self_delete);
+  auto signer = verify_signer(post, credentials, activity, self_delete);
 
   // 5. Once per (actor, id): another actor cannot take this actor's next id first.
   if (!store_.mark_activity_seen(activity.actor + " " + activity.id, now))
@@ -133,39 +159,45 @@ InboxService::PendingSignature InboxService::check_signature(
     const InboxPost& post, const activitypub::HeaderLookup& headers, int64_t now) const {
   // Signature-Input means RFC 9421 (a draft-cavage Signature never comes with it).
   if (!headers("signature-input").empty()) {
+    if (!accept_rfc9421_)
+      throw refused("this server does not accept RFC 9421 signatures; sign with draft-cavage",
+                    "rfc9421_disabled");
     const auto hosts = headers("host");
     const std::string scheme = uris_.base().substr(0, uris_.base().find(':'));
-    const activitypub::rfc9421::MessageView view{post.method,
-                                                 scheme,
-                                                 hosts.size() == 1 ? hosts[0] : std::string_view(),
-                                                 post.target,
-                                                 headers,
-                                                 post.body,
-                                                 std::nullopt};
+    const activitypub::rfc9421::MessageView view{
+        post.method, scheme,  hosts.size() == 1 ? hosts[0] : std::string_view(),
+        post.target, headers, post.body,
+        std::nullopt};
     auto checked = activitypub::rfc9421::check_incoming(view, now, uris_.authority());
     if (!checked)
-      throw signature_refused(checked.detail,
-                              std::string(activitypub::rfc9421::reason_name(checked.reason)));
+      throw refused(checked.detail, std::string(activitypub::rfc9421::reason_name(checked.reason)));
     auto shared = std::make_shared<activitypub::rfc9421::CheckedSignature>(*checked.value);
-    return {shared->key_id, [shared](const crypto::RsaKey& key) {
+    return {shared->key_id,
+            [shared](const crypto::RsaKey& key) {
+              auto outcome = activitypub::rfc9421::verify_with_key(*shared, key);
+              return outcome.ok ? std::string() : outcome.detail;
+            },
+            [shared](const crypto::Ed25519PublicKey& key) {
               auto outcome = activitypub::rfc9421::verify_with_key(*shared, key);
               return outcome.ok ? std::string() : outcome.detail;
             }};
   }
   const activitypub::IncomingRequest incoming{post.method, post.target, headers, post.body};
   auto checked = activitypub::check_incoming(incoming, now);
-  if (!checked) throw signature_refused(checked.error, "signature_check");
+  if (!checked) throw refused(checked.error, "signature_check");
   // The signed Host must be ours (the signature covers it: a request signed for another
   // server is not valid here).
   if (const auto hosts = headers("host"); hosts.size() != 1 || !host_is_ours(hosts[0], uris_))
-    throw signature_refused("the signed Host is not this server", "host_not_ours");
+    throw refused("the signed Host is not this server", "host_not_ours");
   auto shared = std::make_shared<activitypub::CheckedRequest>(std::move(*checked.value));
-  return {shared->params.key_id, [shared](const crypto::RsaKey& key) {
+  return {shared->params.key_id,
+          [shared](const crypto::RsaKey& key) {
             auto verification = activitypub::verify_with_key(*shared, key);
             if (verification.ok && verification.without_query)
               return std::string("signature does not cover the query string");
             return verification.ok ? std::string() : verification.error;
-          }};
+          },
+          {}};
 }
 
 std::optional<store::RemoteActor> InboxService::fetch_signer(const InboxPost& post,
@@ -175,11 +207,10 @@ std::optional<store::RemoteActor> InboxService::fetch_signer(const InboxPost& po
   const std::string host_key = "host " + host;
   const std::string actor_key = "actor " + actor_url;
   const int64_t now = resolver_.now();
-  const auto remembered = [](int64_t left) {
-    return signature_refused(
-               "could not fetch the signer's actor (it failed recently; not asked again for " +
-                   std::to_string(left) + " s)",
-               "actor_fetch_remembered")
+  const auto remembered = [this](int64_t left) {
+    return refused("could not fetch the signer's actor (it failed recently; not asked again for " +
+                       std::to_string(left) + " s)",
+                   "actor_fetch_remembered")
         .with_header("Retry-After", std::to_string(left));
   };
   for (const auto* key : {&host_key, &actor_key}) {
@@ -213,14 +244,58 @@ std::optional<store::RemoteActor> InboxService::fetch_signer(const InboxPost& po
     if (self_delete && gone) return std::nullopt;
     // What the remote answered (status, type, that it resolved to a private address) is
     // only logged: the 401 must not make this server an oracle for scanning.
-    throw signature_refused("could not fetch the signer's actor", "actor_fetch");
+    throw refused("could not fetch the signer's actor", "actor_fetch");
   }
 }
 
-std::optional<store::RemoteActor> InboxService::verify_signer(
-    const InboxPost& post, const PendingSignature& signature, const InboxActivity& activity,
-    bool self_delete) {
-  const std::string& key_id = signature.key_id;
+std::string InboxService::check_credentials(const store::RemoteActor& actor,
+                                            const InboxActivity& activity,
+                                            const Credentials& credentials, std::string& reason) {
+  reason = "signature_invalid";
+  if (actor.actor_url != activity.actor)
+    return "the signer's actor document has another id than the activity's actor";
+  Json document;
+  const auto assertion_key = [&](std::string_view id) -> std::optional<crypto::Ed25519PublicKey> {
+    if (document.is_null()) document = Json::parse(actor.json, nullptr, false);
+    return activitypub::find_ed25519_assertion_key(document, id);
+  };
+  if (const PendingSignature* signature = credentials.signature) {
+    std::string error;
+    if (signature->key_id == actor.key_id) {
+      try {
+        error = signature->verify(signer_keys_.get(actor.public_key_pem));
+      } catch (const crypto::CryptoError&) {
+        error = "the actor's public key cannot be read";
+      }
+    } else if (auto key =
+                   signature->verify_ed25519 ? assertion_key(signature->key_id) : std::nullopt) {
+      error = signature->verify_ed25519(*key);
+    } else {
+      error = "signature keyId is not one of the actor's keys";
+    }
+    if (!error.empty()) return error;
+  }
+  if (credentials.proof) {
+    const auto proof = activitypub::verify_activity_proof(
+        activity.json, [&](std::string_view id) -> std::optional<crypto::Ed25519PublicKey> {
+          // Only the actor's own keys: a key of another actor proves nothing of this one.
+          if (activitypub::without_fragment(id) != actor.actor_url) return std::nullopt;
+          return assertion_key(id);
+        });
+    if (!proof.ok()) {
+      reason = "proof_invalid";
+      return proof.status == activitypub::ProofStatus::unknown_key
+                 ? "integrity proof: its verificationMethod is not in the actor's assertionMethod"
+                 : "integrity proof: " + proof.detail;
+    }
+  }
+  return "";
+}
+
+std::optional<store::RemoteActor> InboxService::verify_signer(const InboxPost& post,
+                                                              const Credentials& credentials,
+                                                              const InboxActivity& activity,
+                                                              bool self_delete) {
   bool fresh = false;
   std::optional<store::RemoteActor> actor;
   auto fetch = [&]() -> bool {
@@ -231,29 +306,18 @@ std::optional<store::RemoteActor> InboxService::verify_signer(
   actor = resolver_.cached(activity.actor);
   if (!actor && !fetch()) return std::nullopt;
   for (;;) {
-    std::string error;
-    if (actor->actor_url != activity.actor) {
-      error = "the signer's actor document has another id than the activity's actor";
-    } else if (actor->key_id != key_id) {
-      error = "signature keyId is not the actor's publicKey id";
-    } else {
-      try {
-        error = signature.verify(signer_keys_.get(actor->public_key_pem));
-        if (error.empty()) {
-          // Only a signer whose signature verified is stored.
-          if (fresh) resolver_.remember(*actor);
-          return actor;
-        }
-      } catch (const crypto::CryptoError&) {
-        error = "the actor's public key cannot be read";
-      }
+    std::string reason;
+    const std::string error = check_credentials(*actor, activity, credentials, reason);
+    if (error.empty()) {
+      // Only a signer whose signature or proof verified is stored.
+      if (fresh) resolver_.remember(*actor);
+      return actor;
     }
     // A cached key that fails may have been rotated: fetch the actor once more, at most
     // every min_refetch_interval per actor (self-Deletes included).
-    if (fresh || !resolver_.may_refetch(*actor))
-      throw signature_refused(error, "signature_invalid");
-    spdlog::info("inbox: signature from {} failed with the cached key ({}); refetching",
-                 activity.actor, error);
+    if (fresh || !resolver_.may_refetch(*actor)) throw refused(error, reason);
+    spdlog::info("inbox: {} from {} failed with the cached keys ({}); refetching",
+                 credentials.signature ? "signature" : "proof", activity.actor, error);
     if (!fetch()) return std::nullopt;
   }
 }

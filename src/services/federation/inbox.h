@@ -2,16 +2,19 @@
 // The inbox: POST /users/{u}/inbox and the shared POST /inbox.
 //
 // receive() runs every check before anything is stored, in this order:
-//   body ≤ 1 MiB (413) → HTTP signature structure, coverage, Digest and Date (401, pure) →
-//   the signed Host is ours (401) → JSON object (400) → id / type / actor (422) → keyId on
-//   the actor (401) → the actor's key (cache, else a fetch through the InboxGate: failure
-//   memory 401, limits 429; refetched once when the cached key fails: key rotation) and the
-//   RSA check over the target with its query (401) → the signer is stored → duplicate
-//   (actor, id) (202, nothing done) → the handler for the type, one file per type under
-//   inbox/ (unknown types: 202, ignored).
-// Every 401 carries the failed check as its detail, never what a remote server answered. A request
-// signed only with RFC 9421 (Signature-Input) gets 401 too, so senders that "double-knock" fall
-// back to draft-cavage.
+//   body ≤ 1 MiB (413) → HTTP signature structure, coverage, digest, time and authority
+//   (401, pure: draft-cavage, or RFC 9421 when Signature-Input is sent) → JSON object (400) →
+//   id / type / actor (422) → not a domain we block (403) → keyId on the actor (401) → the
+//   actor's keys (cache, else a fetch through the InboxGate: failure memory 401, limits 429;
+//   refetched once when a cached key fails: key rotation) and the signature check (401) →
+//   the activity's FEP-8b32 proof, when it has one (401 naming the proof) → the signer is
+//   stored → duplicate (actor, id) (202, nothing done) → the handler for the type, one file
+//   per type under inbox/ (unknown types: 202, ignored).
+// A valid proof by a key in the actor's assertionMethod stands in for the HTTP signature: an
+// activity forwarded by someone else (a signature by another actor's key), or sent unsigned,
+// is accepted on its proof alone. Every 401 carries the failed check as its detail, never
+// what a remote server answered, and says how to sign (Accept-Signature for RFC 9421, unless
+// it is switched off; WWW-Authenticate for draft-cavage).
 //
 // One exception to "verified or nothing": a Delete whose object is its own actor, from an
 // actor we have cached, whose document now answers 404/410. The key is gone with the account,
@@ -76,7 +79,7 @@ class InboxService {
   InboxService(store::Store& store, const activitypub::Uris& uris, ActorResolver& resolver,
                Outgoing& outgoing, InboxGateOptions gate = {},
                int max_followers_per_host = kDefaultMaxFollowersPerHost,
-               const DomainBlockList* blocks = nullptr);
+               const DomainBlockList* blocks = nullptr, bool accept_rfc9421 = true);
   // New followers one local user may gain from one remote host (0: no cap).
   static constexpr int kDefaultMaxFollowersPerHost = 5000;
 
@@ -101,17 +104,31 @@ class InboxService {
   void maybe_purge(int64_t now);
 
   // A signature checked up to its key (draft-cavage or RFC 9421): `verify` says why the
-  // signer's key does not verify it, or "" when it does.
+  // signer's RSA key does not verify it, or "" when it does; `verify_ed25519` the same for an
+  // Ed25519 key (RFC 9421 only; empty for draft-cavage).
   struct PendingSignature {
     std::string key_id;
     std::function<std::string(const crypto::RsaKey&)> verify;
+    std::function<std::string(const crypto::Ed25519PublicKey&)> verify_ed25519;
   };
   PendingSignature check_signature(const InboxPost& post, const activitypub::HeaderLookup& headers,
                                    int64_t now) const;
+  // A 401 naming the check that failed, and how to sign.
+  ApiError refused(std::string detail, std::string reason) const;
 
+  // What vouches for an activity: its HTTP signature when the key is the actor's, its
+  // FEP-8b32 proof when it has one (both are checked when both are there).
+  struct Credentials {
+    const PendingSignature* signature = nullptr;  // null: the proof alone vouches
+    bool proof = false;
+  };
+  // Why `actor` does not vouch for `activity` by `credentials`, or "" when it does; `reason`
+  // gets the refusal's short name.
+  std::string check_credentials(const store::RemoteActor& actor, const InboxActivity& activity,
+                                const Credentials& credentials, std::string& reason);
   // The verified signer, or nullopt for a self-Delete of an actor that is gone.
   std::optional<store::RemoteActor> verify_signer(const InboxPost& post,
-                                                  const PendingSignature& signature,
+                                                  const Credentials& credentials,
                                                   const InboxActivity& activity, bool self_delete);
 
   store::Store& store_;
@@ -122,6 +139,7 @@ class InboxService {
   crypto::PublicKeyCache signer_keys_;
   std::atomic<int64_t> last_purge_{0};
   int max_followers_per_host_;
+  bool accept_rfc9421_;
   InboxGate gate_;  // last: its threads stop before anything they use goes
 };
 

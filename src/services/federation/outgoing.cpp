@@ -1,16 +1,34 @@
 #include "services/federation/outgoing.h"
 
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
 #include "crypto/hash.h"
+#include "services/actor_signer.h"
 #include "util/time.h"
 
 namespace artdag::services::federation {
 
-Outgoing::Outgoing(store::Store& store, const activitypub::Uris& uris, DeliveryNotifier* notifier)
-    : store_(store), uris_(uris), notifier_(notifier) {}
+Outgoing::Outgoing(store::Store& store, const activitypub::Uris& uris, crypto::KeyStore& keys,
+                   DeliveryNotifier* notifier)
+    : store_(store), uris_(uris), keys_(keys), notifier_(notifier) {}
 
-void Outgoing::enqueue(const std::string& sender, const std::string& inbox, const Json& activity) {
-  store_.enqueue_delivery(sender, inbox, to_wire(activity), unix_now());
+Json Outgoing::enqueue(const std::string& sender, const std::string& inbox, const Json& activity) {
+  const int64_t now = unix_now();
+  Json queued;
+  try {
+    queued = load_actor_signer(keys_, uris_, sender).with_proof(activity, iso8601_utc(now));
+  } catch (const std::invalid_argument& e) {
+    // Only an activity embedding something with a float (or a huge integer) has no JCS
+    // form; it goes without a proof: the HTTP signature still authenticates it.
+    spdlog::info("outgoing: {} to {} has no JCS form ({}); sent without a proof",
+                 activity.value("type", std::string("activity")), inbox, e.what());
+    queued = activity;
+  }
+  store_.enqueue_delivery(sender, inbox, to_wire(queued), now);
   notify();
+  return queued;
 }
 
 void Outgoing::notify() const {
