@@ -8,6 +8,7 @@
 #include "activitypub/content_digest.h"
 #include "crypto/hash.h"
 #include "util/text.h"
+#include "util/time.h"
 
 namespace artdag::activitypub::rfc9421 {
 
@@ -189,7 +190,8 @@ std::string_view reason_name(Reason reason) {
                                                 "content_digest_mismatch",
                                                 "wrong_authority",
                                                 "key_type_mismatch",
-                                                "bad_signature"};
+                                                "bad_signature",
+                                                "unsupported_parameter"};
   const auto index = static_cast<std::size_t>(reason);
   return index < std::size(kNames) ? kNames[index] : "unknown";
 }
@@ -348,7 +350,9 @@ VerifyOutcome verify_with_key(const CheckedSignature& checked,
 }
 
 HeaderFields SignedRequest::fields() const {
-  HeaderFields out{{"Signature-Input", signature_input}, {"Signature", signature}};
+  HeaderFields out = covered_fields;
+  out.emplace_back("Signature-Input", signature_input);
+  out.emplace_back("Signature", signature);
   if (!content_digest.empty()) out.emplace_back("Content-Digest", content_digest);
   return out;
 }
@@ -368,41 +372,99 @@ sf::InnerList inner_list_of(const std::vector<Component>& components, sf::Parame
   return list;
 }
 
-template <typename Sign>
-SignedRequest sign_with(std::string_view method, std::string_view url,
-                        std::optional<std::string_view> body, std::string_view alg,
-                        std::string_view key_id, int64_t now, Sign sign) {
+// An outgoing request's URL as the signature base sees it.
+struct OutgoingTarget {
+  std::string scheme;
+  std::string authority;  // normalised: also the Host to send
+  std::string target;     // origin-form "/path?query"
+};
+
+OutgoingTarget outgoing_target(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) throw std::invalid_argument("not an absolute URL");
   const boost::urls::url_view& u = *parsed;
-  const std::string scheme = ascii_lower(u.scheme());
-  if (scheme != "http" && scheme != "https") throw std::invalid_argument("not an http(s) URL");
+  OutgoingTarget out;
+  out.scheme = ascii_lower(u.scheme());
+  if (out.scheme != "http" && out.scheme != "https")
+    throw std::invalid_argument("not an http(s) URL");
   if (!u.has_authority() || u.encoded_host().empty() || u.has_userinfo())
     throw std::invalid_argument("URL without a host");
-  const std::string authority = normalize_authority(u.encoded_host_and_port(), scheme);
-  std::string target(u.encoded_path());
-  if (!target.empty() && target.front() != '/') throw std::invalid_argument("malformed URL");
-  if (target.empty()) target = "/";
-  if (u.has_query()) target += "?" + std::string(u.encoded_query());
+  out.authority = normalize_authority(u.encoded_host_and_port(), out.scheme);
+  out.target = std::string(u.encoded_path());
+  if (!out.target.empty() && out.target.front() != '/')
+    throw std::invalid_argument("malformed URL");
+  if (out.target.empty()) out.target = "/";
+  if (u.has_query()) out.target += "?" + std::string(u.encoded_query());
+  return out;
+}
 
-  SignedRequest out;
-  HeaderFields fields;
+// Signs the request whose header fields are `fields` (and the body's Content-Digest, added
+// here) over `components` with the parameters of `input`, under `label`, into `out`.
+template <typename Sign>
+Result<SignedRequest> sign_input(std::string_view method, const OutgoingTarget& to,
+                                 std::optional<std::string_view> body, HeaderFields fields,
+                                 const std::string& label, const std::vector<Component>& components,
+                                 const sf::InnerList& input, SignedRequest out, Sign sign) {
   if (body) {
     out.content_digest = make_content_digest(*body);
     fields.emplace_back("content-digest", out.content_digest);
   }
-  const sf::InnerList input =
-      inner_list_of(outgoing_components(body.has_value()),
-                    {{"created", now}, {"keyid", std::string(key_id)}, {"alg", std::string(alg)}});
-  const MessageView view{method, scheme, authority, target, lookup_in(fields), body.value_or(""),
-                         {}};
-  auto base = signature_base(view, outgoing_components(body.has_value()), input);
-  if (!base) throw std::invalid_argument("cannot sign: " + base.detail);
+  const MessageView view{
+      method, to.scheme, to.authority, to.target, lookup_in(fields), body.value_or(""), {}};
+  auto base = signature_base(view, components, input);
+  if (!base) return Result<SignedRequest>::fail(base.reason, base.detail);
   auto serialized = sf::serialize_inner_list(input);
-  if (!serialized) throw std::invalid_argument("cannot sign: keyid is not printable ASCII");
-  out.signature_input = "sig1=" + *serialized;
-  out.signature = "sig1=:" + crypto::base64_encode(sign(*base.value)) + ":";
-  return out;
+  if (!serialized)
+    return Result<SignedRequest>::fail(Reason::unsupported_parameter,
+                                       "a signature parameter is not printable ASCII");
+  out.signature_input = label + "=" + *serialized;
+  out.signature = label + "=:" + crypto::base64_encode(sign(*base.value)) + ":";
+  return Result<SignedRequest>{std::move(out)};
+}
+
+template <typename Sign>
+SignedRequest sign_with(std::string_view method, std::string_view url,
+                        std::optional<std::string_view> body, std::string_view alg,
+                        std::string_view key_id, int64_t now, Sign sign) {
+  const OutgoingTarget to = outgoing_target(url);
+  const auto components = outgoing_components(body.has_value());
+  const sf::InnerList input = inner_list_of(
+      components, {{"created", now}, {"keyid", std::string(key_id)}, {"alg", std::string(alg)}});
+  auto signed_request = sign_input(method, to, body, {}, "sig1", components, input, {}, sign);
+  if (!signed_request) throw std::invalid_argument("cannot sign: " + signed_request.detail);
+  return std::move(*signed_request.value);
+}
+
+bool is_plain_derived(std::string_view name) {
+  for (std::string_view known :
+       {"@method", "@target-uri", "@authority", "@scheme", "@request-target", "@path", "@query"})
+    if (name == known) return true;
+  return false;
+}
+
+// The value of a parameter asked for, or why it cannot be given.
+Result<sf::BareItem> requested_parameter(const std::string& name, const sf::BareItem& asked,
+                                         std::string_view key_id, int64_t now) {
+  using R = Result<sf::BareItem>;
+  const bool bare = asked == sf::BareItem{true};
+  const bool integer = std::holds_alternative<int64_t>(asked);
+  const auto* text = std::get_if<std::string>(&asked);
+  if (name == "created" || name == "expires") {
+    if (integer) return R{asked};
+    if (bare) return R{name == "created" ? now : now + kRequestedSignatureLifetimeSeconds};
+  } else if (name == "keyid") {
+    if (bare || (text && *text == key_id)) return R{std::string(key_id)};
+    return R::fail(Reason::unsupported_parameter, "a signature with another key is asked for");
+  } else if (name == "alg") {
+    if (bare || (text && *text == kAlgRsaV15Sha256)) return R{std::string(kAlgRsaV15Sha256)};
+    return R::fail(Reason::unsupported_algorithm, "another signature algorithm is asked for");
+  } else if (name == "nonce" || name == "tag") {
+    // Only the requester knows what its nonce or tag should be.
+    if (text) return R{asked};
+  } else {
+    return R::fail(Reason::unsupported_parameter, "unknown signature parameter " + name);
+  }
+  return R::fail(Reason::unsupported_parameter, "cannot fill in signature parameter " + name);
 }
 
 }  // namespace
@@ -425,6 +487,57 @@ std::string make_accept_signature(bool with_body) {
   const sf::InnerList list =
       inner_list_of(outgoing_components(with_body), {{"created", true}, {"keyid", true}});
   return "sig1=" + *sf::serialize_inner_list(list);
+}
+
+Result<SignedRequest> sign_as_requested(const SignatureRequest& request, std::string_view method,
+                                        std::string_view url, std::optional<std::string_view> body,
+                                        const HeaderFields& other_fields, const crypto::RsaKey& key,
+                                        std::string_view key_id, int64_t now) {
+  using R = Result<SignedRequest>;
+  const OutgoingTarget to = outgoing_target(url);
+  SignedRequest out;
+  HeaderFields fields = other_fields;
+  const auto sent = [&](std::string_view name) {
+    for (const auto& [n, v] : fields)
+      if (ascii_iequals(n, name)) return true;
+    return false;
+  };
+  for (const Component& c : request.components) {
+    if (!c.params.empty() || ascii_lower(c.name) != c.name)
+      return R::fail(Reason::unsupported_component, "cannot sign component " + c.name);
+    if (is_plain_derived(c.name) || (c.name == "content-digest" && body)) continue;
+    if (c.name == "host" && !sent("host")) {
+      out.covered_fields.emplace_back("Host", to.authority);
+    } else if (c.name == "date" && !sent("date")) {
+      out.covered_fields.emplace_back("Date", http_date(now));
+    } else if (c.name.empty() || c.name.front() == '@' || c.name == "content-digest" ||
+               !sent(c.name)) {
+      return R::fail(Reason::unsupported_component, "cannot sign component " + c.name);
+    } else {
+      continue;
+    }
+    fields.push_back(out.covered_fields.back());
+  }
+  sf::InnerList input = inner_list_of(request.components, {});
+  for (const auto& [name, asked] : request.params) {
+    auto value = requested_parameter(name, asked, key_id, now);
+    if (!value) return R::fail(value.reason, value.detail);
+    input.params.emplace_back(name, std::move(*value.value));
+  }
+  return sign_input(method, to, body, std::move(fields), request.label, request.components, input,
+                    std::move(out), [&](const std::string& base) { return key.sign_sha256(base); });
+}
+
+bool fulfils(std::string_view signature_input, const SignatureRequest& request) {
+  const auto inputs = sf::parse_dictionary(signature_input);
+  const sf::Member* member = inputs ? sf::find_member(*inputs, request.label) : nullptr;
+  const sf::InnerList* list = member ? inner_list(*member) : nullptr;
+  if (!list || components_of(*list) != request.components) return false;
+  for (const auto& [name, asked] : request.params) {
+    const sf::BareItem* given = sf::find_parameter(list->params, name);
+    if (!given || (asked != sf::BareItem{true} && *given != asked)) return false;
+  }
+  return true;
 }
 
 std::optional<std::vector<SignatureRequest>> parse_accept_signature(std::string_view value) {

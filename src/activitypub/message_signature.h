@@ -8,7 +8,8 @@
 //   if (!checked) -> 401 {"detail": checked.detail}      (checked.reason for metrics)
 //   key = fetch(checked.value->key_id);                  // caller's I/O
 //   auto v = rfc9421::verify_with_key(*checked.value, key);  // RSA or Ed25519
-// Outgoing: sign_request() gives the Signature-Input, Signature and Content-Digest values.
+// Outgoing: sign_request() gives the Signature-Input, Signature and Content-Digest values;
+// sign_as_requested() answers an Accept-Signature challenge.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -76,6 +77,7 @@ enum class Reason {
   wrong_authority,    // the signed authority is not this server's
   key_type_mismatch,  // alg names one key type, the key is the other
   bad_signature,
+  unsupported_parameter,  // outgoing: a requested parameter this signer cannot honour
 };
 // "bad_signature" etc.: the enumerator's name.
 std::string_view reason_name(Reason reason);
@@ -145,8 +147,10 @@ inline constexpr std::string_view kAlgEd25519 = "ed25519";
 struct SignedRequest {
   std::string signature_input;
   std::string signature;
-  std::string content_digest;  // empty when there is no body
-  // Signature-Input, Signature and (with a body) Content-Digest, in that order.
+  std::string content_digest;   // empty when there is no body
+  HeaderFields covered_fields;  // Host and Date when a requested signature covers them
+  // covered_fields, Signature-Input, Signature and (with a body) Content-Digest, in that
+  // order.
   HeaderFields fields() const;
 };
 
@@ -178,5 +182,30 @@ std::string make_accept_signature(bool with_body = true);
 // A received Accept-Signature: each member an Inner List of component Strings with params.
 // std::nullopt when it is not such a Dictionary (or over the structured-field limits).
 std::optional<std::vector<SignatureRequest>> parse_accept_signature(std::string_view value);
+
+// How long a signature asked for with a bare `expires` stays valid.
+inline constexpr int64_t kRequestedSignatureLifetimeSeconds = 300;
+
+// Signs an outgoing request with an RSA key as one Accept-Signature member asks (RFC 9421
+// section 5.2): under its label, covering exactly its components in its order, with exactly
+// its parameters in its order. A parameter asked with a value gets it (`created`, `expires`,
+// `nonce`, `tag`; `keyid` must be `key_id` and `alg` rsa-v1_5-sha256); asked bare, `created`
+// is `now`, `expires` now + kRequestedSignatureLifetimeSeconds, `keyid` key_id, `alg`
+// rsa-v1_5-sha256. Components without parameters only: @method @target-uri @authority
+// @scheme @request-target @path @query; content-digest (with a body); host and date (then
+// sent: covered_fields, unless `other_fields` has them); and the fields in `other_fields`
+// (what the caller sends besides, e.g. Content-Type). Anything else fails with
+// unsupported_component, unsupported_algorithm or unsupported_parameter, and the caller
+// signs another way. A bad `url` throws std::invalid_argument as sign_request() does.
+Result<SignedRequest> sign_as_requested(const SignatureRequest& request, std::string_view method,
+                                        std::string_view url, std::optional<std::string_view> body,
+                                        const HeaderFields& other_fields, const crypto::RsaKey& key,
+                                        std::string_view key_id, int64_t now);
+
+// Whether the signature announced by `signature_input` (a Signature-Input value) is what
+// `request` asks for: a member under its label covering its components in its order, with
+// each asked parameter, of the asked value when one is given. A refusal of such a signature
+// is not about what it covers.
+bool fulfils(std::string_view signature_input, const SignatureRequest& request);
 
 }  // namespace artdag::activitypub::rfc9421

@@ -11,6 +11,7 @@ namespace artdag::app {
 int serve(Config config, std::unique_ptr<store::Store> store,
           std::chrono::steady_clock::time_point started) {
   auto delivery_options = services::federation::delivery_options_from_env(process_env());
+  delivery_options.rfc9421 = config.rfc9421;
   services::Services services(std::move(config), std::move(store));
   services.auth.ensure_instance_user(services.config.instance_user);
 

@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
 #include <string>
 
 #include "activitypub/http_signature.h"
+#include "activitypub/message_signature.h"
 #include "crypto/rsa_key.h"
 #include "services/federation/retry_policy.h"
 #include "util/time.h"
@@ -196,6 +198,7 @@ TEST(DeliveryOptions, DefaultsAndEnvironment) {
   EXPECT_EQ(d.poll_interval, std::chrono::milliseconds(200));
   EXPECT_EQ(d.retry.scale, 1.0);
   EXPECT_EQ(d.retry.max_attempts, 17);
+  EXPECT_TRUE(d.rfc9421);  // Config::rfc9421 switches it off
 
   auto t = delivery_options_from_env(env_of({{"ARTDAG_DELIVERY_CONCURRENCY", "4"},
                                              {"ARTDAG_DELIVERY_TIMEOUT_SECONDS", "3"},
@@ -282,6 +285,213 @@ TEST(DeliveryRequest, DefaultPortsAreLeftOutOfHost) {
   EXPECT_THROW(delivery_headers("not a url", "{}", test_key(), "k", kNow), std::invalid_argument);
   EXPECT_THROW(delivery_headers("ftp://peer.example/inbox", "{}", test_key(), "k", kNow),
                std::invalid_argument);
+}
+
+// --- How one attempt signs: the double-knock and Accept-Signature challenges, against a
+// fake peer (send_signed makes the decisions; the worker only does the I/O). ---
+
+namespace sig = activitypub::rfc9421;
+
+const std::string kInbox = "https://peer.example/inbox";
+const std::string kPayload = R"({"type":"Create","id":"https://l2.test/activities/7"})";
+const std::string kKeyId = "https://l2.test/users/alice#main-key";
+const std::string kChallenge =
+    R"(sig1=("@method" "@path" "@authority" "content-digest" "date");created;keyid;nonce="abc")";
+
+std::string header_of(const net::HeaderList& headers, std::string_view name) {
+  for (const auto& [n, v] : headers)
+    if (n == name) return v;
+  return "";
+}
+
+// The POST as the peer receives it (the HTTP client adds Host when the signer did not).
+activitypub::HeaderFields received(const net::HeaderList& headers) {
+  activitypub::HeaderFields fields(headers.begin(), headers.end());
+  if (header_of(headers, "Host").empty()) fields.emplace_back("Host", "peer.example");
+  return fields;
+}
+
+// The RFC 9421 signature of a POST, checked as an inbox would and verified; nullopt when
+// it is not one or does not verify.
+std::optional<sig::CheckedSignature> rfc9421_signature(const net::HeaderList& headers) {
+  const auto fields = received(headers);
+  const sig::MessageView view{
+      "POST",   "https",     "peer.example", "/inbox", activitypub::lookup_in(fields),
+      kPayload, std::nullopt};
+  auto checked = sig::check_incoming(view, kNow, "peer.example");
+  if (!checked || !sig::verify_with_key(*checked.value, test_key()).ok) return std::nullopt;
+  return *checked.value;
+}
+
+bool verifies_as_cavage(const net::HeaderList& headers) {
+  const auto fields = received(headers);
+  auto checked = activitypub::check_incoming(
+      {"POST", "/inbox", activitypub::lookup_in(fields), kPayload}, kNow);
+  return header_of(headers, "Signature-Input").empty() && checked &&
+         activitypub::verify_with_key(*checked.value, test_key()).ok;
+}
+
+// Records every POST; answers with `reply`.
+struct FakePeer {
+  std::function<PostAnswer(const net::HeaderList&)> reply;
+  std::vector<net::HeaderList> posts = {};
+
+  SignedAttempt deliver(std::optional<SignatureStyle> known, bool rfc9421 = true) {
+    return send_signed(kInbox, kPayload, test_key(), kKeyId, kNow, known, rfc9421,
+                       [this](const net::HeaderList& headers) {
+                         posts.push_back(headers);
+                         return reply(headers);
+                       });
+  }
+};
+
+PostAnswer challenge(const std::string& accept_signature, long status = 401) {
+  return {status, "", accept_signature};
+}
+
+TEST(DeliverySigning, AChallengeIsAnsweredExactlyAsAsked) {
+  const std::string asked_input =
+      R"(sig1=("@method" "@path" "@authority" "content-digest" "date");created=1780000000;keyid=")" +
+      kKeyId + R"(";nonce="abc")";
+  FakePeer peer{[&](const net::HeaderList& h) {
+    const bool as_asked = header_of(h, "Signature-Input") == asked_input && rfc9421_signature(h);
+    return as_asked ? PostAnswer{202, "", ""} : challenge(kChallenge);
+  }};
+  auto attempt = peer.deliver(std::nullopt);
+  EXPECT_EQ(attempt.answer.status, 202);
+  ASSERT_EQ(attempt.posts, 2);  // the knock, then the answer
+  ASSERT_EQ(peer.posts.size(), 2u);
+  EXPECT_EQ(attempt.learnt, SignatureStyle::rfc9421);
+  // The first knock was our usual RFC 9421 signature, the answer the one asked for.
+  EXPECT_NE(header_of(peer.posts[0], "Signature-Input").find(R"(("@method" "@target-uri")"),
+            std::string::npos);
+  EXPECT_EQ(header_of(peer.posts[1], "Signature-Input"), asked_input);
+  EXPECT_EQ(header_of(peer.posts[1], "Date"), http_date(kNow));
+  EXPECT_EQ(header_of(peer.posts[1], "Content-Type"), "application/activity+json");
+  auto checked = rfc9421_signature(peer.posts[1]);
+  ASSERT_TRUE(checked);
+  EXPECT_EQ(checked->key_id, kKeyId);
+  auto parsed = sig::parse_signatures(header_of(peer.posts[1], "Signature-Input"),
+                                      header_of(peer.posts[1], "Signature"));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed.value->front().nonce, "abc");
+
+  // A peer known as draft-cavage that now asks for RFC 9421 gets it after the cavage POST.
+  FakePeer upgraded{[&](const net::HeaderList& h) {
+    return rfc9421_signature(h) ? PostAnswer{202, "", ""} : challenge(kChallenge);
+  }};
+  auto second = upgraded.deliver(SignatureStyle::cavage);
+  EXPECT_EQ(second.answer.status, 202);
+  ASSERT_EQ(second.posts, 2);
+  EXPECT_TRUE(verifies_as_cavage(upgraded.posts[0]));
+  EXPECT_EQ(header_of(upgraded.posts[1], "Signature-Input"), asked_input);
+  EXPECT_EQ(second.learnt, SignatureStyle::rfc9421);
+}
+
+TEST(DeliverySigning, APeerThatAlwaysRefusesGetsAtMostThreePosts) {
+  int n = 0;  // a fresh nonce each time, so every challenge is new
+  FakePeer peer{[&](const net::HeaderList&) {
+    return challenge(R"(sig1=("@method" "@target-uri" "content-digest");created;nonce="n)" +
+                     std::to_string(++n) + "\"");
+  }};
+  for (auto known : {std::optional<SignatureStyle>{}, std::optional{SignatureStyle::rfc9421}}) {
+    peer.posts.clear();
+    auto attempt = peer.deliver(known);
+    EXPECT_EQ(attempt.answer.status, 401);
+    EXPECT_EQ(attempt.posts, kMaxSignedPostsPerAttempt);
+    ASSERT_EQ(peer.posts.size(), 3u);
+    EXPECT_TRUE(rfc9421_signature(peer.posts[0]));  // the knock
+    EXPECT_NE(header_of(peer.posts[1], "Signature-Input").find("nonce="), std::string::npos);
+    EXPECT_TRUE(verifies_as_cavage(peer.posts[2]));  // the fallback
+    EXPECT_FALSE(attempt.learnt);
+  }
+  peer.posts.clear();
+  auto known_cavage = peer.deliver(SignatureStyle::cavage);
+  EXPECT_EQ(known_cavage.posts, 2);
+  EXPECT_TRUE(verifies_as_cavage(peer.posts[0]));
+  EXPECT_FALSE(known_cavage.learnt);
+
+  // Without a challenge: the double-knock alone.
+  FakePeer silent{[](const net::HeaderList&) { return PostAnswer{401, "", ""}; }};
+  EXPECT_EQ(silent.deliver(std::nullopt).posts, 2);
+}
+
+TEST(DeliverySigning, AChallengeWeCannotMeetFallsBackToDraftCavage) {
+  for (const std::string asked : {
+           R"(sig1=("@method" "@target-uri" "x-unknown");created)",
+           R"(sig1=("@method" "@query-param";name="a");created)",
+           R"(sig1=("@method" "@target-uri");alg="ed25519")",
+           R"(sig1=("@method" "@target-uri");keyid="https://other.example/key")",
+           R"(sig1=("@method" "@target-uri");tag)",
+           "not a dictionary (",
+       }) {
+    SCOPED_TRACE(asked);
+    FakePeer peer{[&](const net::HeaderList& h) {
+      return header_of(h, "Signature-Input").empty() ? PostAnswer{202, "", ""} : challenge(asked);
+    }};
+    auto attempt = peer.deliver(std::nullopt);
+    EXPECT_EQ(attempt.answer.status, 202);
+    ASSERT_EQ(attempt.posts, 2);
+    EXPECT_TRUE(rfc9421_signature(peer.posts[0]));
+    EXPECT_TRUE(verifies_as_cavage(peer.posts[1]));
+    EXPECT_EQ(attempt.learnt, SignatureStyle::cavage);
+  }
+}
+
+TEST(DeliverySigning, AChallengeForWhatWasSentIsNotAnsweredAgain) {
+  // Our own inbox names its preferred signature in every 401: the one the knock sent.
+  FakePeer peer{[](const net::HeaderList& h) {
+    return header_of(h, "Signature-Input").empty() ? PostAnswer{202, "", ""}
+                                                   : challenge(sig::make_accept_signature());
+  }};
+  auto attempt = peer.deliver(std::nullopt);
+  EXPECT_EQ(attempt.posts, 2);
+  EXPECT_TRUE(verifies_as_cavage(peer.posts[1]));
+  EXPECT_EQ(attempt.learnt, SignatureStyle::cavage);
+
+  // Only a 401 carries a challenge; a 400 goes straight to draft-cavage.
+  FakePeer bad_request{[](const net::HeaderList& h) {
+    return header_of(h, "Signature-Input").empty() ? PostAnswer{202, "", ""}
+                                                   : challenge(kChallenge, 400);
+  }};
+  EXPECT_EQ(bad_request.deliver(std::nullopt).posts, 2);
+  EXPECT_TRUE(verifies_as_cavage(bad_request.posts[1]));
+}
+
+TEST(DeliverySigning, TheDoubleKnockLearnsWhatWorked) {
+  FakePeer anything{[](const net::HeaderList&) { return PostAnswer{202, "", ""}; }};
+  auto first = anything.deliver(std::nullopt);
+  EXPECT_EQ(first.posts, 1);
+  EXPECT_TRUE(rfc9421_signature(anything.posts[0]));
+  EXPECT_EQ(first.learnt, SignatureStyle::rfc9421);
+  EXPECT_FALSE(anything.deliver(SignatureStyle::rfc9421).learnt);  // nothing new
+  auto cavage = anything.deliver(SignatureStyle::cavage);
+  EXPECT_EQ(cavage.posts, 1);
+  EXPECT_TRUE(verifies_as_cavage(anything.posts.back()));
+  EXPECT_FALSE(cavage.learnt);
+
+  // Other failures are the answer, not a reason to sign another way.
+  FakePeer down{[](const net::HeaderList&) { return PostAnswer{503, "30", kChallenge}; }};
+  auto retried = down.deliver(std::nullopt);
+  EXPECT_EQ(retried.posts, 1);
+  EXPECT_EQ(retried.answer.retry_after, "30");
+  EXPECT_FALSE(retried.learnt);
+}
+
+TEST(DeliverySigning, WithoutRfc9421EveryPostIsDraftCavageOnly) {
+  for (auto known : {std::optional<SignatureStyle>{}, std::optional{SignatureStyle::rfc9421},
+                     std::optional{SignatureStyle::cavage}}) {
+    FakePeer peer{[](const net::HeaderList&) { return challenge(kChallenge); }};
+    auto refused = peer.deliver(known, false);
+    EXPECT_EQ(refused.posts, 1);  // no knock, no challenge answered
+    EXPECT_TRUE(verifies_as_cavage(peer.posts[0]));
+    EXPECT_FALSE(refused.learnt);
+    peer.reply = [](const net::HeaderList&) { return PostAnswer{202, "", ""}; };
+    auto delivered = peer.deliver(known, false);
+    EXPECT_EQ(delivered.posts, 1);
+    EXPECT_EQ(delivered.answer.status, 202);
+    EXPECT_FALSE(delivered.learnt);
+  }
 }
 
 }  // namespace

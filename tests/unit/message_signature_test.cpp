@@ -9,12 +9,14 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "activitypub/content_digest.h"
 #include "crypto/hash.h"
+#include "util/time.h"
 
 namespace ap = artdag::activitypub;
 namespace sig = artdag::activitypub::rfc9421;
@@ -480,6 +482,148 @@ TEST(Rfc9421AcceptSignature, FormatsAndParses) {
   EXPECT_FALSE(sig::parse_accept_signature("sig1=\"@method\""));
   EXPECT_FALSE(sig::parse_accept_signature("sig1=(@method)"));
   EXPECT_FALSE(sig::parse_accept_signature("sig1=("));
+}
+
+// --- Answering an Accept-Signature challenge (sign_as_requested, fulfils). ---
+
+sig::SignatureRequest asked(const std::string& accept_signature) {
+  auto parsed = sig::parse_accept_signature(accept_signature);
+  EXPECT_TRUE(parsed && parsed->size() == 1) << accept_signature;
+  return parsed && !parsed->empty() ? parsed->front() : sig::SignatureRequest{};
+}
+
+const ap::HeaderFields kContentType{{"Content-Type", "application/activity+json"}};
+
+sig::Result<sig::SignedRequest> answer(const std::string& accept_signature,
+                                       const char* url = kInbox) {
+  return sig::sign_as_requested(asked(accept_signature), "POST", url, std::string_view(kActivity),
+                                kContentType, rsa_private(), kKeyId, kNow);
+}
+
+// The request as sent: the signed fields, the caller's own, and the Host curl would add.
+Request sent_request(const sig::SignedRequest& signed_request) {
+  Request r;
+  r.target = "/users/giles/inbox";
+  r.body = kActivity;
+  r.fields = signed_request.fields();
+  r.fields.insert(r.fields.end(), kContentType.begin(), kContentType.end());
+  const bool has_host = std::any_of(r.fields.begin(), r.fields.end(),
+                                    [](const auto& f) { return f.first == "Host"; });
+  if (!has_host) r.fields.emplace_back("Host", "example.com");
+  return r;
+}
+
+TEST(Rfc9421Requested, SignsExactlyWhatIsAskedAndVerifies) {
+  auto signed_request = answer(
+      R"(req=("@method" "@path" "@authority" "content-digest" "date" "content-type");created;keyid;nonce="abc";tag="app")");
+  ASSERT_TRUE(signed_request) << signed_request.detail;
+  EXPECT_EQ(
+      signed_request.value->signature_input,
+      R"(req=("@method" "@path" "@authority" "content-digest" "date" "content-type");created=1748341414;keyid="https://remote.example/actor#main-key";nonce="abc";tag="app")");
+  EXPECT_EQ(signed_request.value->signature.rfind("req=:", 0), 0u);
+  // Date is covered, so it is sent; Host is not asked for, so curl's own goes.
+  EXPECT_EQ(signed_request.value->covered_fields,
+            (ap::HeaderFields{{"Date", artdag::http_date(kNow)}}));
+  EXPECT_EQ(signed_request.value->content_digest, ap::make_content_digest(kActivity));
+  ASSERT_EQ(signed_request.value->fields().size(), 4u);
+  EXPECT_EQ(signed_request.value->fields()[0].first, "Date");
+
+  const Request r = sent_request(*signed_request.value);
+  auto checked = sig::check_incoming(r.view(), kNow + 5, "example.com");
+  ASSERT_TRUE(checked) << checked.detail;
+  EXPECT_EQ(checked.value->label, "req");
+  EXPECT_EQ(checked.value->alg, "");  // not asked for, not sent
+  const auto public_key = artdag::crypto::RsaKey::from_public_pem(read("test-key-rsa-public.pem"));
+  EXPECT_TRUE(sig::verify_with_key(*checked.value, public_key).ok);
+  auto parsed = sig::parse_signatures(r.fields[1].second, r.fields[2].second);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(*parsed.value->front().nonce, "abc");
+  EXPECT_EQ(*parsed.value->front().tag, "app");
+}
+
+TEST(Rfc9421Requested, HonoursGivenValuesAndFillsInBareOnes) {
+  auto given = answer(
+      R"(sig1=("@method" "@target-uri" "host" "content-digest");created=1748340000;expires=1748349999;keyid="https://remote.example/actor#main-key";alg="rsa-v1_5-sha256")");
+  ASSERT_TRUE(given) << given.detail;
+  EXPECT_EQ(
+      given.value->signature_input,
+      R"(sig1=("@method" "@target-uri" "host" "content-digest");created=1748340000;expires=1748349999;keyid="https://remote.example/actor#main-key";alg="rsa-v1_5-sha256")");
+  EXPECT_EQ(given.value->covered_fields, (ap::HeaderFields{{"Host", "example.com"}}));
+  const Request r = sent_request(*given.value);
+  auto checked = sig::check_incoming(r.view(), kNow, "example.com");
+  ASSERT_TRUE(checked) << checked.detail;
+  EXPECT_EQ(checked.value->created, 1748340000);
+
+  auto bare = answer(
+      R"(sig1=("@method" "@scheme" "@request-target" "@authority" "@path" "@query" "content-digest");alg;expires;created)");
+  ASSERT_TRUE(bare) << bare.detail;
+  EXPECT_EQ(
+      bare.value->signature_input,
+      R"(sig1=("@method" "@scheme" "@request-target" "@authority" "@path" "@query" "content-digest");alg="rsa-v1_5-sha256";expires=1748341714;created=1748341414)");
+  EXPECT_TRUE(bare.value->covered_fields.empty());
+  // The port and case of the authority as the base writes it.
+  auto port = answer(R"(sig1=("@authority" "host");created)", "https://Example.COM:8443/inbox");
+  ASSERT_TRUE(port) << port.detail;
+  EXPECT_EQ(port.value->covered_fields, (ap::HeaderFields{{"Host", "example.com:8443"}}));
+}
+
+TEST(Rfc9421Requested, RefusesWhatItCannotProduce) {
+  auto reason = [](const std::string& accept_signature) { return answer(accept_signature).reason; };
+  const std::string covered = R"(sig1=("@method" "@target-uri" "content-digest"))";
+  EXPECT_EQ(reason(covered + ";created;keyid"), Reason::ok);
+  EXPECT_EQ(reason(R"(sig1=("@method" "@status"))"), Reason::unsupported_component);
+  EXPECT_EQ(reason(R"(sig1=("@method" "@query-param";name="a"))"), Reason::unsupported_component);
+  EXPECT_EQ(reason(R"(sig1=("@method" "@unknown"))"), Reason::unsupported_component);
+  EXPECT_EQ(reason(R"(sig1=("@method" "cache-control"))"), Reason::unsupported_component);
+  EXPECT_EQ(reason(R"(sig1=("@method" "content-length"))"), Reason::unsupported_component);
+  EXPECT_EQ(reason(R"(sig1=("@method" "content-type";sf))"), Reason::unsupported_component);
+  EXPECT_EQ(reason(R"(sig1=("@method" "Content-Type"))"), Reason::unsupported_component);
+  EXPECT_EQ(reason(R"(sig1=("@method" "@method"))"), Reason::malformed_signature);
+  EXPECT_EQ(reason(covered + R"(;keyid="https://other.example/actor#main-key")"),
+            Reason::unsupported_parameter);
+  EXPECT_EQ(reason(covered + R"(;alg="rsa-pss-sha512")"), Reason::unsupported_algorithm);
+  EXPECT_EQ(reason(covered + R"(;alg="ed25519")"), Reason::unsupported_algorithm);
+  EXPECT_EQ(reason(covered + ";nonce"), Reason::unsupported_parameter);
+  EXPECT_EQ(reason(covered + ";tag"), Reason::unsupported_parameter);
+  EXPECT_EQ(reason(covered + R"(;created="now")"), Reason::unsupported_parameter);
+  EXPECT_EQ(reason(covered + ";wimse-aud=\"x\""), Reason::unsupported_parameter);
+  EXPECT_EQ(reason(covered + R"(;nonce="caf\"e")"), Reason::ok);
+  // No body, no content-digest.
+  EXPECT_EQ(sig::sign_as_requested(asked(R"(sig1=("@method" "content-digest"))"), "GET", kInbox,
+                                   std::nullopt, {}, rsa_private(), kKeyId, kNow)
+                .reason,
+            Reason::unsupported_component);
+  EXPECT_THROW(sig::sign_as_requested(asked(covered), "POST", "/relative",
+                                      std::string_view(kActivity), {}, rsa_private(), kKeyId, kNow),
+               std::invalid_argument);
+  EXPECT_EQ(sig::reason_name(Reason::unsupported_parameter), "unsupported_parameter");
+}
+
+TEST(Rfc9421Requested, FulfilsComparesLabelComponentsAndAskedValues) {
+  const std::string ours =
+      sig::sign_request("POST", kInbox, std::string_view(kActivity), rsa_private(), kKeyId, kNow)
+          .signature_input;
+  // What our own inbox asks for: met by what sign_request sends.
+  EXPECT_TRUE(sig::fulfils(ours, asked(sig::make_accept_signature())));
+  EXPECT_TRUE(
+      sig::fulfils(ours, asked(R"(sig1=("@method" "@target-uri" "@authority" "content-digest"))")));
+  EXPECT_TRUE(sig::fulfils(
+      ours,
+      asked(
+          R"(sig1=("@method" "@target-uri" "@authority" "content-digest");created=1748341414;alg="rsa-v1_5-sha256")")));
+  EXPECT_FALSE(
+      sig::fulfils(ours, asked(R"(sig2=("@method" "@target-uri" "@authority" "content-digest"))")));
+  EXPECT_FALSE(
+      sig::fulfils(ours, asked(R"(sig1=("@method" "@authority" "@target-uri" "content-digest"))")));
+  EXPECT_FALSE(sig::fulfils(ours, asked(R"(sig1=("@method" "@target-uri" "@authority"))")));
+  EXPECT_FALSE(sig::fulfils(
+      ours, asked(R"(sig1=("@method" "@target-uri" "@authority" "content-digest");nonce="abc")")));
+  EXPECT_FALSE(sig::fulfils(
+      ours, asked(R"(sig1=("@method" "@target-uri" "@authority" "content-digest");created=1)")));
+  EXPECT_FALSE(sig::fulfils("garbage(", asked(sig::make_accept_signature())));
+  // An answer fulfils its own request.
+  const std::string challenge = R"(req=("@method" "@path" "@authority" "date");created;nonce="n")";
+  EXPECT_TRUE(sig::fulfils(answer(challenge).value->signature_input, asked(challenge)));
 }
 
 }  // namespace

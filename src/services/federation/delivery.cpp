@@ -231,36 +231,122 @@ void DeliveryWorker::send_loop() {
   }
 }
 
+namespace {
+
+bool refused(long status) {
+  return status == 400 || status == 401;
+}
+bool accepted(long status) {
+  return status >= 200 && status < 300;
+}
+
+// The headers answering `accept_signature`: the first member we can sign, unless a member
+// asks for a signature already sent (the refusal was not about what it covered, so signing
+// it again would only be refused again). nullopt: not to be answered.
+std::optional<net::HeaderList> challenge_answer(const std::string& accept_signature,
+                                                const std::vector<std::string>& sent_inputs,
+                                                const std::string& inbox_url,
+                                                const std::string& payload,
+                                                const crypto::RsaKey& key,
+                                                const std::string& key_id, int64_t now) {
+  namespace sig = activitypub::rfc9421;
+  const auto requests = sig::parse_accept_signature(accept_signature);
+  if (!requests) return std::nullopt;
+  for (const auto& request : *requests)
+    for (const auto& input : sent_inputs)
+      if (sig::fulfils(input, request)) return std::nullopt;
+  const activitypub::HeaderFields content{{"Content-Type", kActivityJson},
+                                          {"Accept", kActivityJson}};
+  for (const auto& request : *requests) {
+    auto answer = sig::sign_as_requested(request, "POST", inbox_url, std::string_view(payload),
+                                         content, key, key_id, now);
+    if (!answer) {
+      spdlog::debug("delivery to {}: cannot sign as asked ({})", inbox_url, answer.detail);
+      continue;
+    }
+    net::HeaderList headers;
+    for (auto& field : answer.value->fields()) headers.push_back(std::move(field));
+    headers.insert(headers.end(), content.begin(), content.end());
+    return headers;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+SignedAttempt send_signed(const std::string& inbox_url, const std::string& payload,
+                          const crypto::RsaKey& key, const std::string& key_id, int64_t now,
+                          std::optional<SignatureStyle> known, bool rfc9421,
+                          const std::function<PostAnswer(const net::HeaderList&)>& post) {
+  SignedAttempt out;
+  std::vector<std::string> sent_inputs;  // Signature-Input of each RFC 9421 POST sent
+  bool challenge_answered = false;
+  const auto send = [&](const net::HeaderList& headers) {
+    for (const auto& [name, value] : headers)
+      if (name == "Signature-Input") sent_inputs.push_back(value);
+    ++out.posts;
+    out.answer = post(headers);
+  };
+  const auto send_style = [&](SignatureStyle style) {
+    send(delivery_headers(inbox_url, payload, key, key_id, now, style));
+  };
+  // Once per attempt, and only for a 401 (RFC 9421 section 5.1 pairs the challenge with it).
+  const auto answer_challenge = [&] {
+    if (challenge_answered || out.answer.status != 401 || out.answer.accept_signature.empty())
+      return false;
+    auto headers = challenge_answer(out.answer.accept_signature, sent_inputs, inbox_url, payload,
+                                    key, key_id, now);
+    if (!headers) return false;
+    challenge_answered = true;
+    send(*headers);
+    return true;
+  };
+
+  if (!rfc9421) {
+    send_style(SignatureStyle::cavage);
+    return out;
+  }
+  if (known != SignatureStyle::cavage) {
+    send_style(SignatureStyle::rfc9421);
+    if (refused(out.answer.status)) answer_challenge();
+    if (!refused(out.answer.status)) {
+      if (known != SignatureStyle::rfc9421 && accepted(out.answer.status))
+        out.learnt = SignatureStyle::rfc9421;
+      return out;
+    }
+  }
+  send_style(SignatureStyle::cavage);
+  if (accepted(out.answer.status)) {
+    if (known != SignatureStyle::cavage) out.learnt = SignatureStyle::cavage;
+  } else if (answer_challenge() && accepted(out.answer.status) &&
+             known != SignatureStyle::rfc9421) {
+    out.learnt = SignatureStyle::rfc9421;
+  }
+  return out;
+}
+
 Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
   const int64_t now = unix_now();
   if (blocks_ && blocks_->blocks_url(job.inbox_url))
     return {Outcome::kDrop, "domain blocked", std::nullopt};
   try {
     crypto::RsaKey key = keys_.ensure(job.sender);
-    const std::string key_id = uris_.key_id(job.sender);
     const std::string origin = host_key(job.inbox_url);
-    const auto known = known_style(origin, now);
+    // Without RFC 9421 there is nothing to choose, so nothing is read or learnt.
+    const auto known = options_.rfc9421 ? known_style(origin, now) : std::nullopt;
     net::RequestOptions request;
     request.timeout = options_.request_timeout;
     request.max_response_bytes = kMaxAnswerBytes;
     request.max_redirects = 0;
-    auto post = [&](SignatureStyle style) {
-      return client_.request("POST", job.inbox_url,
-                             delivery_headers(job.inbox_url, job.payload, key, key_id, now, style),
-                             job.payload, request);
-    };
-    const auto accepted = [](int status) { return status >= 200 && status < 300; };
-    if (known != SignatureStyle::cavage) {
-      auto response = post(SignatureStyle::rfc9421);
-      if (response.status != 400 && response.status != 401) {
-        if (!known && accepted(response.status)) learn_style(origin, SignatureStyle::rfc9421, now);
-        return classify_response(response.status, response.header("retry-after"), unix_now());
-      }
-    }
-    auto response = post(SignatureStyle::cavage);
-    if (known != SignatureStyle::cavage && accepted(response.status))
-      learn_style(origin, SignatureStyle::cavage, now);
-    return classify_response(response.status, response.header("retry-after"), unix_now());
+    auto attempt = send_signed(job.inbox_url, job.payload, key, uris_.key_id(job.sender), now,
+                               known, options_.rfc9421, [&](const net::HeaderList& headers) {
+                                 auto response = client_.request("POST", job.inbox_url, headers,
+                                                                 job.payload, request);
+                                 return PostAnswer{response.status, response.header("retry-after"),
+                                                   response.header("accept-signature")};
+                               });
+    if (attempt.learnt) learn_style(origin, *attempt.learnt, now);
+    return classify_response(attempt.answer.status, attempt.answer.retry_after, unix_now());
   } catch (const net::FetchError& e) {
     return classify_fetch_error(e.kind(), e.what());
   } catch (const std::invalid_argument& e) {

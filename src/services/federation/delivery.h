@@ -6,10 +6,10 @@
 // jobs (Store::expand_fanouts: one per distinct inbox, shared inbox preferred) and leases
 // as many due jobs as it has idle senders (Store::claim_deliveries, FOR UPDATE SKIP LOCKED on
 // PostgreSQL, under a worker id unique to this process). A pool of sender threads POSTs them
-// concurrently, each signed at send time with the sender's key (draft-cavage rsa-sha256
-// over `(request-target) host date digest`, keyId = Uris::key_id(sender), Digest over the
-// exact payload bytes), through net::HttpClient and its private-address guard. The answer
-// is classified by retry_policy.h: complete, retry later, or drop.
+// concurrently, each signed at send time with the sender's key (RFC 9421 or draft-cavage,
+// see send_signed; keyId = Uris::key_id(sender), the digest over the exact payload bytes),
+// through net::HttpClient and its private-address guard. The answer is classified by
+// retry_policy.h: complete, retry later, or drop.
 //
 // Guarantees: at-least-once. A job leaves the queue only after a 2xx (or is dropped); a
 // process killed mid-delivery leaves its jobs leased until `lease_seconds` pass, then any
@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -53,9 +54,13 @@ struct DeliveryOptions {
   std::chrono::milliseconds request_timeout{10000};
   int fanout_batch = 100;  // activities expanded per poll
   RetryPolicy retry;
+  // Config::rfc9421 (ARTDAG_RFC9421). false: every POST is signed with draft-cavage only,
+  // with no RFC 9421 knock, and no peer's style is read or learnt.
+  bool rfc9421 = true;
 };
 
-// Options from the environment (all optional; tests and benchmarks use them):
+// Options from the environment (all optional; tests and benchmarks use them; `rfc9421` comes
+// from Config):
 //   ARTDAG_DELIVERY_CONCURRENCY      1..256 (32)
 //   ARTDAG_DELIVERY_PER_HOST         1..256 (4): POSTs in flight to one host
 //   ARTDAG_DELIVERY_TIMEOUT_SECONDS  1..300 (10): one POST, connect included
@@ -81,6 +86,35 @@ inline constexpr int64_t kSignatureStyleRecheckSeconds = 30 * 24 * 3600;
 net::HeaderList delivery_headers(const std::string& inbox_url, const std::string& payload,
                                  const crypto::RsaKey& key, const std::string& key_id, int64_t now,
                                  SignatureStyle style = SignatureStyle::cavage);
+
+// What the signing reads from a delivery POST's answer.
+struct PostAnswer {
+  long status = 0;
+  std::string retry_after;       // "" when absent
+  std::string accept_signature;  // RFC 9421 section 5.1 challenge; "" when absent
+};
+
+// The signed POSTs of one delivery attempt and what they taught.
+struct SignedAttempt {
+  PostAnswer answer;                     // the last POST's
+  int posts = 0;                         // how many were sent, at most kMaxSignedPostsPerAttempt
+  std::optional<SignatureStyle> learnt;  // the origin's style to remember, when it changed
+};
+
+// The first knock, the draft-cavage fallback and one answer to a challenge.
+inline constexpr int kMaxSignedPostsPerAttempt = 3;
+
+// One delivery attempt's signing decisions; `post` sends one POST of `payload` to `inbox_url`
+// with the given headers and returns its answer (its exceptions pass through). `known` is the
+// origin's remembered style. With `rfc9421`: RFC 9421 first unless the origin is known as
+// draft-cavage, draft-cavage at once after a 400 or 401, and a 401's Accept-Signature
+// answered once (RFC 9421 signed as asked, rfc9421::sign_as_requested) when it asks for a
+// signature we can make and have not sent in this attempt; otherwise the challenge is
+// passed over. Without: one draft-cavage POST, nothing learnt.
+SignedAttempt send_signed(const std::string& inbox_url, const std::string& payload,
+                          const crypto::RsaKey& key, const std::string& key_id, int64_t now,
+                          std::optional<SignatureStyle> known, bool rfc9421,
+                          const std::function<PostAnswer(const net::HeaderList&)>& post);
 
 struct DeliveryStats {
   uint64_t delivered = 0;
@@ -108,8 +142,8 @@ class DeliveryWorker {
   const DeliveryOptions& options() const { return options_; }
   DeliveryStats stats() const;
 
-  // One attempt at one job: sign, POST (twice when the double-knock falls back), read the
-  // answer. Touches no queue state; learns the peer's signature style.
+  // One attempt at one job: sign, POST (up to kMaxSignedPostsPerAttempt times, see
+  // send_signed), read the answer. Touches no queue state; learns the peer's signature style.
   Verdict attempt(const store::DeliveryJob& job) const;
 
  private:
