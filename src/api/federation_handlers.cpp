@@ -22,7 +22,10 @@ Response receive(services::Services& services, Request& req, std::optional<std::
                                              req.body,   std::move(username), req.remote_address};
   auto result = services.federation.inbox.receive(post);
   spdlog::debug("inbox {}: {} ({})", req.path, result.outcome_name(), result.note);
-  return Response::json(202, Json{{"result", result.outcome_name()}, {"note", result.note}});
+  auto response =
+      Response::json(202, Json{{"result", result.outcome_name()}, {"note", result.note}});
+  response.set_header("Vary", std::string(services::federation::kInboxVary));
+  return response;
 }
 
 // The caller, who must be the user named in the path: 401 without a valid token, 403 for

@@ -360,6 +360,7 @@ TEST_F(FederationTest, InboxRefusesBadSignaturesAndStoresNothing) {
     if (c.result.status == 401) {
       EXPECT_EQ(c.result.json()["detail"], c.detail);
       EXPECT_EQ(c.result.header("www-authenticate").rfind("Signature", 0), 0u);
+      EXPECT_EQ(c.result.header("vary"), "Signature, Signature-Input");
     }
   }
   EXPECT_TRUE(followers_of(*b_, "frank").empty());
@@ -368,6 +369,7 @@ TEST_F(FederationTest, InboxRefusesBadSignaturesAndStoresNothing) {
   auto first = signed_post(inbox, body, key, key_id);
   ASSERT_EQ(first.status, 202) << first.body;
   EXPECT_EQ(first.json()["result"], "processed");
+  EXPECT_EQ(first.header("vary"), "Signature, Signature-Input");
   auto again = signed_post(inbox, body, key, key_id);
   ASSERT_EQ(again.status, 202) << again.body;
   EXPECT_EQ(again.json()["result"], "duplicate");

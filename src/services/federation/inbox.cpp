@@ -39,6 +39,7 @@ ApiError InboxService::refused(std::string detail, std::string reason) const {
   spdlog::info("inbox: 401 ({}): {}", reason, detail);
   ApiError error = ApiError::unauthorized(std::move(detail))
                        .with_reason(std::move(reason))
+                       .with_header("Vary", std::string(kInboxVary))
                        .with_header("WWW-Authenticate",
                                     "Signature realm=\"artdag\", headers=\"(request-target) host "
                                     "date digest\"");

@@ -41,6 +41,8 @@
 namespace artdag::services::federation {
 
 inline constexpr std::size_t kMaxInboxBody = 1024 * 1024;
+// What an inbox's answer depends on besides the target: every answer, 202 or 401.
+inline constexpr std::string_view kInboxVary = "Signature, Signature-Input";
 
 // An activity that has the shape every activity needs.
 struct InboxActivity {
