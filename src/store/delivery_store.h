@@ -31,6 +31,8 @@ class DeliveryStore {
   virtual void retry_delivery(int64_t job_id, int64_t next_attempt_at,
                               const std::string& error) = 0;
   virtual void drop_delivery(int64_t job_id, const std::string& error) = 0;  // kept as 'dead'
+  // Deletes the dead jobs whose last attempt was due before `before`; returns how many.
+  virtual int64_t purge_dead_deliveries(int64_t before) = 0;
   // Gives leased jobs back, due at `next_attempt_at`, without counting an attempt (the
   // worker did not try them: their host already had as many in flight as it may).
   virtual void postpone_deliveries(const std::vector<int64_t>& job_ids,

@@ -168,6 +168,9 @@ constexpr std::string_view kPendingJobTargets =
 constexpr std::string_view kDropJob =
     "UPDATE delivery_jobs SET attempts = attempts + 1, state = 'dead', last_error = $2, "
     "locked_by = '', locked_until = 0 WHERE id = $1";
+// A job is dropped when its last attempt, due at next_attempt_at, fails: that is when it died.
+constexpr std::string_view kPurgeDeadJobs =
+    "DELETE FROM delivery_jobs WHERE state = 'dead' AND next_attempt_at < $1";
 constexpr std::string_view kDeliveryCounts =
     "SELECT (SELECT COUNT(*) FROM delivery_jobs WHERE state = 'pending'), "
     "(SELECT COUNT(*) FROM delivery_jobs WHERE state = 'dead'), "
@@ -516,14 +519,13 @@ std::vector<DomainBlock> list_domain_blocks(Backend& db) {
   std::vector<DomainBlock> out;
   db.read([&](Conn& c) {
     out.clear();
-    c.exec(kListBlocks, {}, [&](const Row& r) {
-      out.push_back({r.str(0), r.str(1), r.int64(2)});
-    });
+    c.exec(kListBlocks, {}, [&](const Row& r) { out.push_back({r.str(0), r.str(1), r.int64(2)}); });
   });
   return out;
 }
 
-std::optional<DeliveryStore::SignatureStyle> signature_style(Backend& db, const std::string& origin) {
+std::optional<DeliveryStore::SignatureStyle> signature_style(Backend& db,
+                                                             const std::string& origin) {
   return read_one<DeliveryStore::SignatureStyle>(db, kSignatureStyle, {origin}, [](const Row& r) {
     return DeliveryStore::SignatureStyle{r.str(0), r.int64(1)};
   });
@@ -536,6 +538,12 @@ void remember_signature_style(Backend& db, const std::string& origin, const std:
 
 void drop_delivery(Backend& db, int64_t job_id, const std::string& error) {
   db.write([&](Conn& c) { c.exec(kDropJob, {job_id, error}); });
+}
+
+int64_t purge_dead_deliveries(Backend& db, int64_t before) {
+  int64_t n = 0;
+  db.write([&](Conn& c) { n = c.exec(kPurgeDeadJobs, {before}); });
+  return n;
 }
 
 DeliveryStore::DeliveryCounts delivery_counts(Backend& db) {

@@ -56,13 +56,15 @@ std::vector<DeliveryJob> claim_deliveries(Backend& db, const std::string& worker
 void complete_delivery(Backend& db, int64_t job_id);
 void retry_delivery(Backend& db, int64_t job_id, int64_t next_attempt_at, const std::string& error);
 void postpone_deliveries(Backend& db, const std::vector<int64_t>& job_ids, int64_t next_attempt_at);
-std::optional<DeliveryStore::SignatureStyle> signature_style(Backend& db, const std::string& origin);
+std::optional<DeliveryStore::SignatureStyle> signature_style(Backend& db,
+                                                             const std::string& origin);
 FederationStore::BlockEffect add_domain_block(Backend& db, const DomainBlock& block);
 bool remove_domain_block(Backend& db, const std::string& host);
 std::vector<DomainBlock> list_domain_blocks(Backend& db);
 void remember_signature_style(Backend& db, const std::string& origin, const std::string& style,
                               int64_t now);
 void drop_delivery(Backend& db, int64_t job_id, const std::string& error);
+int64_t purge_dead_deliveries(Backend& db, int64_t before);
 DeliveryStore::DeliveryCounts delivery_counts(Backend& db);
 std::vector<DeliveryJob> list_deliveries(Backend& db, const std::string& state, int limit);
 
@@ -162,6 +164,9 @@ class SqlFederationAreas : public virtual FederationStore, public virtual Delive
   }
   void drop_delivery(int64_t job_id, const std::string& error) override {
     federation::drop_delivery(db_, job_id, error);
+  }
+  int64_t purge_dead_deliveries(int64_t before) override {
+    return federation::purge_dead_deliveries(db_, before);
   }
   void postpone_deliveries(const std::vector<int64_t>& job_ids, int64_t next_attempt_at) override {
     federation::postpone_deliveries(db_, job_ids, next_attempt_at);

@@ -115,6 +115,26 @@ TEST_F(DeliveryWorkerTest, PrivateTargetsRefusedByTheGuardAreDropped) {
   w->stop();
 }
 
+TEST_F(DeliveryWorkerTest, DeadJobsArePurgedOnceTheirKeepTimeHasPassed) {
+  // An old dead job (its last attempt due long ago) and a fresh one.
+  const int64_t old_job = store_->enqueue_delivery("alice", receiver_.url("/old/inbox"),
+                                                   R"({"type":"Create"})", unix_now() - 7200);
+  ASSERT_EQ(store_->claim_deliveries("setup", unix_now(), unix_now() + 60, 10).size(), 1u);
+  store_->drop_delivery(old_job, "HTTP 404");
+  auto options = fast_options();
+  options.dead_job_keep = std::chrono::hours(1);
+  auto w = worker(*store_, options, net::OutboundPolicy{});  // the fresh job dies at once
+  w->start();
+  enqueue(receiver_.url("/a/inbox"));
+  w->notify();
+  ASSERT_TRUE(eventually([&] { return w->stats().dropped == 1; }, 5s));
+  // The first claim purged the old one; the fresh one is kept for an hour.
+  auto dead = store_->list_deliveries("dead", 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_NE(dead[0].id, old_job);
+  w->stop();
+}
+
 TEST_F(DeliveryWorkerTest, NoMoreThanConcurrencyPostsAreInFlight) {
   std::atomic<bool> hang{true};
   receiver_.set_handler([&](const ReceivedRequest&) {

@@ -271,6 +271,30 @@ TEST_P(DeliveryQueueTest, CompleteRetryAndDrop) {
   EXPECT_EQ(store_->claim_deliveries("w3", now + 1'000'000, now + 2'000'000, 10).size(), 1u);
 }
 
+TEST_P(DeliveryQueueTest, DeadJobsArePurgedAfterTheirLastAttemptOnly) {
+  const int64_t now = 9000;
+  const int64_t early = store_->enqueue_delivery("alice", "https://a.example/inbox", "{}", now);
+  const int64_t late =
+      store_->enqueue_delivery("alice", "https://b.example/inbox", "{}", now + 100);
+  const int64_t waiting =
+      store_->enqueue_delivery("alice", "https://c.example/inbox", "{}", now - 5000);
+  ASSERT_EQ(store_->claim_deliveries("w", now + 100, now + 300, 10).size(), 3u);
+  store_->drop_delivery(early, "HTTP 404");
+  store_->drop_delivery(late, "HTTP 410");
+  store_->retry_delivery(waiting, now - 4000, "HTTP 503");  // pending: never purged
+
+  EXPECT_EQ(store_->purge_dead_deliveries(now), 0);  // both died at or after `now`
+  EXPECT_EQ(store_->purge_dead_deliveries(now + 1), 1);
+  auto dead = store_->list_deliveries("dead", 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].id, late);
+  EXPECT_EQ(store_->purge_dead_deliveries(now + 1'000'000), 1);
+  EXPECT_TRUE(store_->list_deliveries("dead", 10).empty());
+  auto pending = store_->list_deliveries("pending", 10);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].id, waiting);
+}
+
 TEST_P(DeliveryQueueTest, ConcurrentClaimersNeverGetTheSameJob) {
   const int64_t now = 9000;
   const int kJobs = 400;

@@ -199,13 +199,16 @@ TEST(DeliveryOptions, DefaultsAndEnvironment) {
   EXPECT_EQ(d.retry.scale, 1.0);
   EXPECT_EQ(d.retry.max_attempts, 17);
   EXPECT_TRUE(d.rfc9421);  // Config::rfc9421 switches it off
+  EXPECT_EQ(d.dead_job_keep, std::chrono::hours(7 * 24));
 
   auto t = delivery_options_from_env(env_of({{"ARTDAG_DELIVERY_CONCURRENCY", "4"},
                                              {"ARTDAG_DELIVERY_TIMEOUT_SECONDS", "3"},
                                              {"ARTDAG_DELIVERY_LEASE_SECONDS", "5"},
                                              {"ARTDAG_DELIVERY_RETRY_SCALE", "0.02"},
-                                             {"ARTDAG_DELIVERY_MAX_ATTEMPTS", "3"}}));
+                                             {"ARTDAG_DELIVERY_MAX_ATTEMPTS", "3"},
+                                             {"ARTDAG_DELIVERY_DEAD_KEEP_SECONDS", "60"}}));
   EXPECT_EQ(t.concurrency, 4);
+  EXPECT_EQ(t.dead_job_keep, std::chrono::seconds(60));
   EXPECT_EQ(t.request_timeout, std::chrono::seconds(3));
   EXPECT_EQ(t.lease_seconds, 5);
   EXPECT_DOUBLE_EQ(t.retry.scale, 0.02);
@@ -228,7 +231,8 @@ TEST(DeliveryOptions, BadValuesAreConfigErrors) {
            {"ARTDAG_DELIVERY_RETRY_SCALE", "-1"},
            {"ARTDAG_DELIVERY_RETRY_SCALE", "nan"},
            {"ARTDAG_DELIVERY_RETRY_SCALE", "1x"},
-           {"ARTDAG_DELIVERY_MAX_ATTEMPTS", "0"}}) {
+           {"ARTDAG_DELIVERY_MAX_ATTEMPTS", "0"},
+           {"ARTDAG_DELIVERY_DEAD_KEEP_SECONDS", "-1"}}) {
     EXPECT_THROW(delivery_options_from_env(env_of({{name, value}})), ConfigError)
         << name << "=" << value;
   }

@@ -62,6 +62,8 @@ DeliveryOptions delivery_options_from_env(const EnvLookup& env) {
   o.retry.scale = decimal_setting(env, "ARTDAG_DELIVERY_RETRY_SCALE", o.retry.scale, 0, 1000);
   o.retry.max_attempts = static_cast<int>(
       integer_setting(env, "ARTDAG_DELIVERY_MAX_ATTEMPTS", o.retry.max_attempts, 1, 1000));
+  o.dead_job_keep = std::chrono::seconds(integer_setting(
+      env, "ARTDAG_DELIVERY_DEAD_KEEP_SECONDS", o.dead_job_keep.count(), 0, 365 * 24 * 3600));
   return o;
 }
 
@@ -176,8 +178,16 @@ void DeliveryWorker::claim_loop() {
   }
 }
 
+void DeliveryWorker::purge_dead_jobs(int64_t now) {
+  if (now - last_dead_purge_ < options_.dead_purge_interval.count()) return;
+  last_dead_purge_ = now;
+  const int64_t purged = store_.purge_dead_deliveries(now - options_.dead_job_keep.count());
+  if (purged > 0) spdlog::info("delivery: purged {} dead jobs", purged);
+}
+
 bool DeliveryWorker::claim_once() {
   const int64_t now = unix_now();
+  purge_dead_jobs(now);
   const int64_t created = store_.expand_fanouts(now, options_.fanout_batch);
   int idle = 0;
   {

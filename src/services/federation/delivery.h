@@ -42,7 +42,7 @@
 namespace artdag::services::federation {
 
 struct DeliveryOptions {
-  int concurrency = 32;                          // sender threads = most POSTs in flight
+  int concurrency = 32;  // sender threads = most POSTs in flight
   // Most POSTs in flight (or waiting for a sender) to one host: a slow or stalling host
   // holds at most this many senders; its other jobs go back to the database, due again
   // after per_host_postpone (0: at once). The claimer then waits for a sender to finish
@@ -54,6 +54,10 @@ struct DeliveryOptions {
   std::chrono::milliseconds request_timeout{10000};
   int fanout_batch = 100;  // activities expanded per poll
   RetryPolicy retry;
+  // Dead jobs (dropped, kept for operators) are deleted this long after their last attempt;
+  // the claimer looks every dead_purge_interval, so the queue never grows without bound.
+  std::chrono::seconds dead_job_keep{7 * 24 * 3600};
+  std::chrono::seconds dead_purge_interval{600};
   // Config::rfc9421 (ARTDAG_RFC9421). false: every POST is signed with draft-cavage only,
   // with no RFC 9421 knock, and no peer's style is read or learnt.
   bool rfc9421 = true;
@@ -68,6 +72,7 @@ struct DeliveryOptions {
 //   ARTDAG_DELIVERY_RETRY_SCALE      0..1000 (1): multiplies the retry schedule; 0.01 turns
 //                                    days into minutes, 0 retries at once
 //   ARTDAG_DELIVERY_MAX_ATTEMPTS     1..1000 (17)
+//   ARTDAG_DELIVERY_DEAD_KEEP_SECONDS 0..31536000 (604800): how long dead jobs are kept
 // Throws ConfigError with one clear line for a bad value.
 DeliveryOptions delivery_options_from_env(const EnvLookup& env);
 
@@ -149,6 +154,8 @@ class DeliveryWorker {
  private:
   void claim_loop();
   bool claim_once();  // true when there may be more to claim right away
+  // Deletes dead jobs past dead_job_keep, at most once per dead_purge_interval (claimer only).
+  void purge_dead_jobs(int64_t now);
   void send_loop();
   void finish(const store::DeliveryJob& job, const Verdict& verdict);
   // The remembered style of `origin` (nullopt: knock with RFC 9421), and learning one.
@@ -166,8 +173,9 @@ class DeliveryWorker {
 
   std::mutex mutex_;
   std::condition_variable work_;
-  std::deque<store::DeliveryJob> queue_;  // leased, not yet picked by a sender
+  std::deque<store::DeliveryJob> queue_;            // leased, not yet picked by a sender
   std::unordered_map<std::string, int> host_load_;  // per inbox origin: queued + in flight
+  int64_t last_dead_purge_ = 0;                     // claimer thread only
   // The store's peer_signature_styles as read or learnt by this process.
   mutable std::mutex styles_mutex_;
   mutable std::unordered_map<std::string, store::DeliveryStore::SignatureStyle> styles_;
