@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "activitypub/remote_documents.h"
 #include "activitypub/uris.h"
 #include "crypto/key_store.h"
 #include "harness.h"
@@ -133,6 +134,35 @@ TEST_F(DeliveryWorkerTest, DeadJobsArePurgedOnceTheirKeepTimeHasPassed) {
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_NE(dead[0].id, old_job);
   w->stop();
+}
+
+TEST_F(DeliveryWorkerTest, ADraftCavageOriginIsAskedWithRfc9421AgainAfterAFewDays) {
+  const std::string inbox = receiver_.url("/a/inbox");
+  const std::string origin = *activitypub::url_origin(inbox);
+  // Learnt recently: draft-cavage straight away.
+  store_->remember_signature_style(origin, "cavage", unix_now() - 60);
+  {
+    auto w = worker(*store_, fast_options());
+    w->start();
+    enqueue(inbox);
+    w->notify();
+    ASSERT_TRUE(receiver_.wait_for_count(1, 10s));
+    w->stop();
+  }
+  EXPECT_EQ(receiver_.requests()[0].header("signature-input"), "");
+  EXPECT_NE(receiver_.requests()[0].header("signature"), "");
+  // Learnt longer ago than kSignatureStyleRecheckSeconds: RFC 9421 is tried again (a new
+  // process, so nothing is remembered in memory), and taken.
+  store_->remember_signature_style(origin, "cavage",
+                                   unix_now() - kSignatureStyleRecheckSeconds - 60);
+  auto w = worker(*store_, fast_options());
+  w->start();
+  enqueue(inbox);
+  w->notify();
+  ASSERT_TRUE(receiver_.wait_for_count(2, 10s));
+  w->stop();
+  EXPECT_NE(receiver_.requests()[1].header("signature-input"), "");
+  EXPECT_EQ(store_->signature_style(origin)->style, "rfc9421");
 }
 
 TEST_F(DeliveryWorkerTest, NoMoreThanConcurrencyPostsAreInFlight) {

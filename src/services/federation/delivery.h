@@ -81,7 +81,7 @@ DeliveryOptions delivery_options_from_env(const EnvLookup& env);
 // is remembered per origin in the store, and a draft-cavage peer is asked again after
 // kSignatureStyleRecheckSeconds (peers upgrade).
 enum class SignatureStyle { rfc9421, cavage };
-inline constexpr int64_t kSignatureStyleRecheckSeconds = 30 * 24 * 3600;
+inline constexpr int64_t kSignatureStyleRecheckSeconds = 3 * 24 * 3600;
 
 // The headers of one signed delivery POST, in order. draft-cavage: Host, Date, Digest,
 // Signature (rsa-sha256 over (request-target) host date digest). RFC 9421: Signature-Input,
