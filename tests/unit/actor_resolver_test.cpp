@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "federation_fakes.h"
+#include "services/federation/signature_style.h"
 #include "store/store.h"
 #include "util/net.h"
 
@@ -31,7 +32,8 @@ class ResolverTest : public ::testing::Test {
     options.clock = [this] { return now_; };
     return ActorResolver(
         *store_, web_.transport(),
-        [](const std::string& url) -> net::HeaderList {
+        [](const std::string& url, bool rfc9421) -> net::HeaderList {
+          if (rfc9421) return {{"Signature-Input", "sig1"}, {"Signature", "signed:" + url}};
           return {{"Signature", "signed:" + url}};
         },
         options);
@@ -75,6 +77,64 @@ TEST_F(ResolverTest, FetchesSignedChecksAndCaches) {
   // get() uses the cache.
   EXPECT_EQ(resolver.get(kAlice).inbox, kAlice + "/inbox");
   EXPECT_EQ(web_.requests.size(), 1u);
+}
+
+TEST_F(ResolverTest, SignedGetsDoubleKnockAndRememberWhatTheOriginTook) {
+  // remote.example takes only draft-cavage: an RFC 9421-signed GET is a 401.
+  auto fake = web_.transport();
+  ResolverOptions options;
+  options.clock = [this] { return now_; };
+  web_.pages[kAlice + "2"] = json_page(test::actor_document(kAlice + "2", pem_));
+  int rfc9421_gets = 0;
+  auto resolver = ActorResolver(
+      *store_,
+      [&](const std::string& url, const net::HeaderList& headers,
+          const net::RequestOptions& options) {
+        if (!test::header_value(headers, "Signature-Input").empty()) {
+          ++rfc9421_gets;
+          return test::page(401, "{}", "application/json");
+        }
+        return fake(url, headers, options);
+      },
+      [](const std::string& url, bool rfc9421) -> net::HeaderList {
+        if (rfc9421) return {{"Signature-Input", "sig1=:" + url}, {"Signature", "sig1=:x:"}};
+        return {{"Signature", "signed:" + url}};
+      },
+      options);
+  EXPECT_EQ(resolver.fetch(kAlice).actor_url, kAlice);
+  EXPECT_EQ(rfc9421_gets, 1);  // the first knock, then draft-cavage at once
+  EXPECT_EQ(store_->signature_style("https://remote.example")->style, "cavage");
+  // Known now: the next GET to the origin goes straight with draft-cavage ...
+  EXPECT_EQ(resolver.fetch(kAlice + "2").actor_url, kAlice + "2");
+  EXPECT_EQ(rfc9421_gets, 1);
+  // ... until the refusal is a few days old.
+  now_ += kSignatureStyleRecheckSeconds + 1;
+  resolver.fetch(kAlice + "2");
+  EXPECT_EQ(rfc9421_gets, 2);
+}
+
+TEST_F(ResolverTest, AnOriginThatTakesRfc9421IsRememberedOnce) {
+  auto resolver = make();
+  resolver.fetch(kAlice);
+  ASSERT_EQ(web_.requests.size(), 1u);
+  EXPECT_NE(test::header_value(web_.requests[0].headers, "Signature-Input"), "");
+  const auto learnt = store_->signature_style("https://remote.example");
+  ASSERT_TRUE(learnt);
+  EXPECT_EQ(learnt->style, "rfc9421");
+  // Without RFC 9421 (ARTDAG_RFC9421=0) GETs are draft-cavage only and nothing is learnt.
+  auto store = store::open_store(":memory:");
+  store->migrate();
+  ResolverOptions options;
+  options.rfc9421 = false;
+  auto plain = ActorResolver(
+      *store, web_.transport(),
+      [](const std::string& url, bool rfc9421) -> net::HeaderList {
+        return {{rfc9421 ? "Signature-Input" : "Signature", url}};
+      },
+      options);
+  plain.fetch(kAlice);
+  EXPECT_EQ(test::header_value(web_.requests.back().headers, "Signature-Input"), "");
+  EXPECT_FALSE(store->signature_style("https://remote.example"));
 }
 
 TEST_F(ResolverTest, RefetchIsPaced) {

@@ -6,6 +6,7 @@
 
 #include "activitypub/multikey.h"
 #include "activitypub/remote_documents.h"
+#include "services/federation/signature_style.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/time.h"
@@ -113,19 +114,37 @@ ActorResolver::Fetched ActorResolver::get_following_redirects(const std::string&
         deadline - std::chrono::steady_clock::now());
     if (remaining.count() <= 0)
       throw ResolveError(ResolveError::Kind::kUnreachable, "timed out fetching " + start_url);
-    net::HeaderList headers{{"Accept", accept}};
-    if (sign && signer_) {
-      for (auto& h : signer_(url)) headers.push_back(std::move(h));
-    }
     net::RequestOptions request_options;
     request_options.timeout = remaining;
     request_options.max_response_bytes = options_.max_response_bytes;
     request_options.max_redirects = 0;
+    const bool signed_get = sign && signer_;
+    const auto origin = activitypub::url_origin(url);
+    const bool knocks = signed_get && options_.rfc9421 && origin;
+    const auto known =
+        knocks ? remembered_style(store_.signature_style(*origin), now()) : std::nullopt;
+    bool rfc9421 = knocks && known != SignatureStyle::cavage;
     net::HttpResponse response;
-    try {
-      response = transport_(url, headers, request_options);
-    } catch (const net::FetchError& e) {
-      throw from_fetch_error(e, url);
+    for (;;) {
+      net::HeaderList headers{{"Accept", accept}};
+      if (signed_get) {
+        for (auto& h : signer_(url, rfc9421)) headers.push_back(std::move(h));
+      }
+      try {
+        response = transport_(url, headers, request_options);
+      } catch (const net::FetchError& e) {
+        throw from_fetch_error(e, url);
+      }
+      if (!knocks || !rfc9421) break;
+      if (response.status == 400 || response.status == 401) {
+        // The double-knock: at once again with draft-cavage.
+        store_.remember_signature_style(*origin, "cavage", now());
+        rfc9421 = false;
+        continue;
+      }
+      if (response.status < 400 && known != SignatureStyle::rfc9421)
+        store_.remember_signature_style(*origin, "rfc9421", now());
+      break;
     }
     if (!is_redirect(response.status)) return {std::move(response), url};
     if (hop >= options_.max_redirects)

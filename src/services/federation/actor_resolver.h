@@ -48,8 +48,9 @@ class ResolveError : public std::runtime_error {
 // One GET, redirects not followed; throws net::FetchError when there is no HTTP answer.
 using Transport = std::function<net::HttpResponse(
     const std::string& url, const net::HeaderList& headers, const net::RequestOptions& options)>;
-// The headers that sign a GET of `url` (Host, Date, Signature); empty for unsigned fetches.
-using GetSigner = std::function<net::HeaderList(const std::string& url)>;
+// The headers that sign a GET of `url` with RFC 9421 (`rfc9421`: Signature-Input, Signature)
+// or draft-cavage (Host, Date, Signature); empty for unsigned fetches.
+using GetSigner = std::function<net::HeaderList(const std::string& url, bool rfc9421)>;
 
 struct ResolverOptions {
   std::chrono::milliseconds timeout{10000};  // per resolution, every hop and the id refetch
@@ -59,6 +60,10 @@ struct ResolverOptions {
   int64_t min_refetch_interval_seconds = 30;
   std::vector<Cidr> allow_private;  // ARTDAG_ALLOW_PRIVATE_NETWORKS, for the WebFinger fallback
   std::function<int64_t()> clock;   // unix seconds; util/time.h unix_now() when empty
+  // Signed GETs knock like deliveries: RFC 9421 first to an origin not known to refuse it,
+  // draft-cavage at once on a 400 or 401, and what worked is remembered in the store (the
+  // deliveries' table). false (ARTDAG_RFC9421=0): draft-cavage only.
+  bool rfc9421 = true;
 };
 
 class ActorResolver {

@@ -383,10 +383,7 @@ std::optional<SignatureStyle> DeliveryWorker::known_style(const std::string& ori
     if (styles_.size() >= kMaxRememberedStyles) styles_.clear();
     styles_.emplace(origin, *entry);
   }
-  if (entry->style == "rfc9421") return SignatureStyle::rfc9421;
-  if (entry->style == "cavage" && now - entry->updated_at < kSignatureStyleRecheckSeconds)
-    return SignatureStyle::cavage;
-  return std::nullopt;
+  return remembered_style(entry, now);
 }
 
 void DeliveryWorker::learn_style(const std::string& origin, SignatureStyle style,

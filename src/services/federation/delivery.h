@@ -37,6 +37,7 @@
 #include "services/federation/delivery_notifier.h"
 #include "services/federation/domain_blocks.h"
 #include "services/federation/retry_policy.h"
+#include "services/federation/signature_style.h"
 #include "store/store.h"
 
 namespace artdag::services::federation {
@@ -80,8 +81,6 @@ DeliveryOptions delivery_options_from_env(const EnvLookup& env);
 // at once again with draft-cavage (the "double-knock", as Fedify does); the style that worked
 // is remembered per origin in the store, and a draft-cavage peer is asked again after
 // kSignatureStyleRecheckSeconds (peers upgrade).
-enum class SignatureStyle { rfc9421, cavage };
-inline constexpr int64_t kSignatureStyleRecheckSeconds = 3 * 24 * 3600;
 
 // The headers of one signed delivery POST, in order. draft-cavage: Host, Date, Digest,
 // Signature (rsa-sha256 over (request-target) host date digest). RFC 9421: Signature-Input,

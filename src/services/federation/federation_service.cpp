@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "activitypub/http_signature.h"
+#include "activitypub/message_signature.h"
 #include "services/outbound_policy.h"
 #include "util/error.h"
 #include "util/time.h"
@@ -21,12 +22,18 @@ Transport client_transport(const net::HttpClient& client, const DomainBlockList&
   };
 }
 
-// Signs GETs as the instance actor: (request-target) host date, keyId BASE/users/{u}#main-key.
+// Signs GETs as the instance actor, keyId BASE/users/{u}#main-key: RFC 9421 (@method
+// @target-uri @authority; created, keyid, alg) or draft-cavage ((request-target) host date).
 GetSigner instance_signer(crypto::KeyStore& keys, const activitypub::Uris& uris,
                           std::string username) {
-  return [&keys, &uris, username = std::move(username)](const std::string& url) -> net::HeaderList {
+  return [&keys, &uris, username = std::move(username)](const std::string& url,
+                                                        bool rfc9421) -> net::HeaderList {
     try {
       const auto key = keys.load(username);
+      if (rfc9421)
+        return activitypub::rfc9421::sign_request("GET", url, std::nullopt, key,
+                                                  uris.key_id(username), unix_now())
+            .fields();
       return activitypub::sign_request("GET", url, std::nullopt, key, uris.key_id(username),
                                        unix_now())
           .fields();
@@ -40,6 +47,7 @@ GetSigner instance_signer(crypto::KeyStore& keys, const activitypub::Uris& uris,
 ResolverOptions resolver_options(const Config& config) {
   ResolverOptions options;
   options.allow_private = config.allow_private_networks;
+  options.rfc9421 = config.rfc9421;
   return options;
 }
 
