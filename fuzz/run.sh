@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets built in build/fuzz (see docs/decisions.md "Fuzzing").
-#   fuzz/run.sh --smoke          every committed seed and regression input once, then ~5 s of
-#                                fuzzing per target (what ctest and scripts/test.sh run)
+#   fuzz/run.sh --smoke          every committed seed and regression input once, then 100,000
+#                                fuzzing runs per target from a fixed seed (what ctest and
+#                                scripts/test.sh run): the same inputs on every machine, so a
+#                                smoke failure is never luck and always reproduces
 #   fuzz/run.sh --minutes N      N minutes of fuzzing per target; new inputs are kept in
 #                                build/fuzz/fuzz/corpus-work/<target> and reused by the next run
 # Options: --only TARGET (one target), --bin-dir DIR (where the binaries are; default
@@ -28,10 +30,17 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$mode" ] || { echo "usage: fuzz/run.sh --smoke | --minutes N [--only TARGET] [--bin-dir DIR]" >&2; exit 2; }
 
-targets=(fuzz_json_bodies fuzz_http_signature fuzz_webfinger_url fuzz_activity fuzz_l1_run)
+targets=(fuzz_json_bodies fuzz_http_signature fuzz_webfinger_url fuzz_activity fuzz_l1_run
+         fuzz_structured_fields fuzz_jcs fuzz_tlog)
 [ -z "$only" ] || targets=("$only")
 
-if [ "$mode" = smoke ]; then seconds=5; else seconds=$((minutes * 60)); fi
+# The smoke run is deterministic (a fixed seed and a fixed number of runs, whatever the
+# machine's speed); finding new inputs is the long run's job, with a fresh seed each time.
+if [ "$mode" = smoke ]; then
+  budget=(-seed=1 -runs=100000); seconds=""
+else
+  seconds=$((minutes * 60)); budget=(-max_total_time="$seconds")
+fi
 # Inputs up to 8 KiB (an actor document with its PEM key fits; longer inputs only slow the
 # search down), 10 s per input, 2 GiB of memory.
 common=(-max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
@@ -58,14 +67,14 @@ for target in "${targets[@]}"; do
   else
     work="$bin_dir/corpus-work/$target"; mkdir -p "$work"
   fi
-  if ! "$bin" "${common[@]}" -max_total_time="$seconds" -artifact_prefix="$artifacts/" \
+  if ! "$bin" "${common[@]}" "${budget[@]}" -artifact_prefix="$artifacts/" \
       "$work" "${seeds[@]}" >"$log" 2>&1; then
     echo "FAIL $target: crash found (input in $artifacts/; log $log)"; tail -n 60 "$log"; status=1
   else
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
-    echo "ok   $target: ${#inputs[@]} committed inputs, ${runs:-?} runs in ${seconds}s (${speed:-?} exec/s, $cov)"
+    echo "ok   $target: ${#inputs[@]} committed inputs, ${runs:-?} runs${seconds:+ in ${seconds}s} (${speed:-?} exec/s, $cov)"
   fi
   [ "$mode" = long ] || rm -rf "$work"
 done

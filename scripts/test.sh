@@ -71,8 +71,8 @@ step "ctest $build (unit, integration on SQLite and PostgreSQL, browser)" ctest 
 ctest_summary ctest
 
 # Fuzzing (fuzz/, docs/decisions.md "Fuzzing"): only the parser sources, built with clang and
-# libFuzzer in their own tree, then every committed seed and regression input and ~5 s of
-# fuzzing per target. `fuzz/run.sh --minutes N` is the longer run.
+# libFuzzer in their own tree, then every committed seed and regression input and 100,000
+# runs per target from a fixed seed (deterministic). `fuzz/run.sh --minutes N` is the longer run.
 build_fuzz() {
   CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DARTDAG_FUZZ=ON \
     -DARTDAG_TESTS=OFF -DARTDAG_WERROR=ON &&

@@ -93,6 +93,26 @@ bool append_string(std::string_view s, std::string& out) {
   return true;
 }
 
+// RFC 8785 reads every number as a double. An integer up to 2^53 is exact as one and is
+// written as is. A larger one is written as its double, and only when that keeps its value:
+// the double holds it exactly (2^60 is written "1152921504606847000", as ECMAScript writes
+// it), or its digits already are that double's form ("1111111111113111200", what a double
+// of that size is written as, read back as an integer). 2^53 + 1 would become 2^53: refused.
+bool append_integer(const std::string& digits, uint64_t magnitude, double as_double,
+                    std::string& out) {
+  if (magnitude <= kMaxExactInteger) {
+    out += digits;
+    return true;
+  }
+  const auto text = jcs_number(as_double);
+  if (!text) return false;
+  const double size = std::fabs(as_double);
+  const bool exact = size < 18446744073709551616.0 && static_cast<uint64_t>(size) == magnitude;
+  if (!exact && *text != digits) return false;
+  out += *text;
+  return true;
+}
+
 bool append(const nlohmann::json& value, std::string& out, int depth) {
   if (depth > kMaxJcsDepth) return false;
   switch (value.type()) {
@@ -105,15 +125,11 @@ bool append(const nlohmann::json& value, std::string& out, int depth) {
     case nlohmann::json::value_t::number_integer: {
       const int64_t n = value.get<int64_t>();
       const uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
-      if (magnitude > kMaxExactInteger) return false;
-      out += std::to_string(n);
-      return true;
+      return append_integer(std::to_string(n), magnitude, static_cast<double>(n), out);
     }
     case nlohmann::json::value_t::number_unsigned: {
       const uint64_t n = value.get<uint64_t>();
-      if (n > kMaxExactInteger) return false;
-      out += std::to_string(n);
-      return true;
+      return append_integer(std::to_string(n), n, static_cast<double>(n), out);
     }
     case nlohmann::json::value_t::number_float: {
       auto text = jcs_number(value.get<double>());

@@ -11,8 +11,9 @@
 namespace artdag::activitypub {
 
 // std::nullopt when the value has no JCS form: a NaN or infinite number, an integer
-// beyond 2^53 in magnitude (IEEE-754 doubles cannot hold it exactly), a string or name that
-// is not valid UTF-8, binary values, or nesting deeper than kMaxJcsDepth.
+// beyond 2^53 in magnitude that an IEEE-754 double would change (2^53 + 1; one it holds, or
+// whose digits are already its double's form, is written as that double), a string or name
+// that is not valid UTF-8, binary values, or nesting deeper than kMaxJcsDepth.
 std::optional<std::string> jcs(const nlohmann::json& value);
 
 // The ECMAScript form of one finite double ("1e+21", "0.000001", "5e-324"; -0 is "0").

@@ -51,7 +51,25 @@ TEST(Jcs, RefusesNonFiniteNumbersAndInexactIntegers) {
   EXPECT_EQ(*ap::jcs(json(int64_t{-9007199254740992})), "-9007199254740992");
   EXPECT_FALSE(ap::jcs(json(int64_t{9007199254740993})));
   EXPECT_FALSE(ap::jcs(json(uint64_t{18446744073709551615u})));
-  EXPECT_FALSE(ap::jcs(json(std::numeric_limits<int64_t>::min())));
+  EXPECT_EQ(*ap::jcs(json(std::numeric_limits<int64_t>::min())), "-9223372036854776000");
+}
+
+// A double beyond 2^53 is written as ECMAScript writes it, digits then zeros; read back,
+// those digits are an integer, and it must have the same canonical form (found by
+// fuzz_jcs: the second canonicalisation refused what the first had written).
+TEST(Jcs, ALargeDoubleReadBackAsAnIntegerKeepsItsForm) {
+  const auto first = ap::jcs(json::parse("1111111111113111111.1111111111"));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, "1111111111113111200");
+  const auto again = ap::jcs(json::parse(*first));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *first);
+  EXPECT_EQ(*ap::jcs(json::parse("-1111111111113111200")), "-1111111111113111200");
+  // An integer a double holds exactly is written as ECMAScript writes that double.
+  EXPECT_EQ(*ap::jcs(json(uint64_t{1} << 60)), "1152921504606847000");
+  EXPECT_EQ(*ap::jcs(json::parse("1152921504606847000")), "1152921504606847000");
+  // The same size with digits a double does not write: its value would change.
+  EXPECT_FALSE(ap::jcs(json::parse("1111111111113111111")));
 }
 
 // RFC 8785 section 3.2.2's example input and output.
