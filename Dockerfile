@@ -15,7 +15,8 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_TESTS=OFF 
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
-      libboost-url1.81.0 libcmark0.30.2 libcurl4 libfmt9 libpq5 libsodium23 libspdlog1.10 \
+      libboost-url1.81.0 libcmark0.30.2 libcurl4 libfmt9 libpq5 libprometheus-cpp-core1.0 \
+      libsodium23 libspdlog1.10 \
       libsqlite3-0 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin artdag \

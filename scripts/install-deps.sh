@@ -14,13 +14,15 @@ build_pkgs=(
   libboost1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libkainjow-mustache-dev libcmark-dev
-  openssl ca-certificates
+  prometheus-cpp-dev openssl ca-certificates
 )
 test_pkgs=(libgtest-dev googletest postgresql-15 clang libclang-rt-14-dev chromium python3 curl
   # scripts/check-image.sh: builds the Dockerfile with podman (chroot isolation, no containers
   # started), the base made with debootstrap; docker-compose (`config` only) checks the
   # compose files.
-  podman buildah debootstrap uidmap fuse-overlayfs docker-compose)
+  podman buildah debootstrap uidmap fuse-overlayfs docker-compose
+  # promtool, which checks the /metrics exposition (the package's server is not used).
+  prometheus)
 bench_pkgs=(wrk nginx-light linux-perf valgrind)
 
 want=("${build_pkgs[@]}")

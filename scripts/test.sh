@@ -65,6 +65,8 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # browser is downloaded.
 step "npm ci (tests/browser)" npm env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
   npm ci --prefix tests/browser --no-audit --no-fund
+# The API test's packages: the OpenAPI validator (@apidevtools/swagger-parser) and ajv.
+step "npm ci (tests/api)" npm-api npm ci --prefix tests/api --no-audit --no-fund
 
 step "ctest $build (unit, integration on SQLite and PostgreSQL, browser)" ctest \
   ctest --test-dir "$build" --output-on-failure -j2

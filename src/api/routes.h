@@ -25,9 +25,14 @@ void add_asset_routes(Router& router, services::Services& services);
 void add_activitypub_routes(Router& router, services::Services& services);
 void add_l1_routes(Router& router, services::Services& services);
 void add_federation_routes(Router& router, services::Services& services);
+void add_admin_routes(Router& router, services::Services& services);
 void add_log_routes(Router& router, services::Services& services);
+// GET /openapi.json (api/openapi.json).
+void add_docs_routes(Router& router, services::Services& services);
 
 // The user of the request's bearer token, or ApiError 401.
 services::AuthenticatedUser require_user(const Request& request, services::Services& services);
+// The same, and 403 unless that user's role is admin (artdag-l2 set-role NAME admin).
+services::AuthenticatedUser require_admin(const Request& request, services::Services& services);
 
 }  // namespace artdag::api

@@ -16,12 +16,16 @@ http::RequestHandler make_request_handler(services::Services& services) {
   auto error_page = web::add_web_routes(*router, services);
 
   return [router, error_page](http::Request& request) -> http::Response {
+    http::Response response;
     try {
-      return router->dispatch(request);
+      response = router->dispatch(request);
     } catch (...) {
       auto answer = http::error_answer(std::current_exception(), request);
-      return http::prefers_html(request) ? error_page(request, answer) : http::json_error(answer);
+      response =
+          http::prefers_html(request) ? error_page(request, answer) : http::json_error(answer);
     }
+    response.route = request.route;
+    return response;
   };
 }
 

@@ -373,6 +373,12 @@ int run(int argc, char** argv) {
   verify_cmd->add_option("--pin", log_check.pin_file,
                          "where fetched log keys are pinned (default ~/.artdag/known-logs)");
 
+  std::string role_user, role_name;
+  auto* role_cmd = app.add_subcommand("set-role", "make a user an admin (or a user again)");
+  add_data_flags(role_cmd);
+  role_cmd->add_option("username", role_user)->required();
+  role_cmd->add_option("role", role_name, "admin or user")->required();
+
   std::string block_host, block_reason;
   auto* block_cmd = app.add_subcommand(
       "domain-block", "block a domain (and its subdomains) from federating with this server");
@@ -420,6 +426,13 @@ int run(int argc, char** argv) {
       auto services = offline_services(overrides);
       services.auth.set_password(new_username, read_password(password_file));
       std::cout << "password updated\n";
+      return 0;
+    }
+    if (*role_cmd) {
+      auto services = offline_services(overrides);
+      services.auth.set_role(role_user, role_name);
+      std::cout << role_user << " is now " << (role_name == "admin" ? "an admin" : "a user")
+                << "\n";
       return 0;
     }
     if (*block_add) {

@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -166,6 +166,20 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
     c.allow_private_networks = *cidrs;
     c.allow_private_networks_text = *v;
   }
+
+  {
+    const auto text = non_empty(env, "ARTDAG_METRICS_ALLOW").value_or("127.0.0.0/8,::1/128");
+    auto cidrs = text == "none" ? std::optional<std::vector<Cidr>>(std::vector<Cidr>{})
+                                : parse_cidr_list(text);
+    if (!cidrs)
+      throw ConfigError("ARTDAG_METRICS_ALLOW must be comma-separated CIDRs or 'none', got '" +
+                        text + "'");
+    c.metrics_allow = *cidrs;
+  }
+  c.publish_domain_blocks = integer_setting(env, "ARTDAG_PUBLISH_DOMAIN_BLOCKS", 0, 0, 1) == 1;
+  c.metrics_token = non_empty(env, "ARTDAG_METRICS_TOKEN").value_or("");
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 16)
+    throw ConfigError("ARTDAG_METRICS_TOKEN must be at least 16 characters");
 
   Limits& l = c.limits;
   l.auth_attempts_per_ip =

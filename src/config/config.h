@@ -63,10 +63,18 @@ struct Config {
   // draft-cavage-only peer: deliveries are signed only with draft-cavage, and inbox requests
   // signed with RFC 9421 are refused (401) as a server that does not know it would.
   bool rfc9421 = true;
-  std::string jwt_secret;               // filled by resolve_jwt_secret()
+  std::string jwt_secret;  // filled by resolve_jwt_secret()
   std::string host = "0.0.0.0";
   uint16_t port = 8200;
   std::vector<Cidr> allow_private_networks;
+  // Who may read GET /metrics: clients from these addresses (ARTDAG_METRICS_ALLOW, default
+  // loopback only; "none" allows no address), or anyone with the bearer token
+  // ARTDAG_METRICS_TOKEN (none by default).
+  std::vector<Cidr> metrics_allow;
+  std::string metrics_token;
+  // The home page lists the blocked domains with their reasons (ARTDAG_PUBLISH_DOMAIN_BLOCKS,
+  // default 0: an operator's choice, as on Mastodon's /about).
+  bool publish_domain_blocks = false;
   std::string allow_private_networks_text;  // as given, for logs
   Limits limits;
 

@@ -21,6 +21,7 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::map<std::string, std::string> path_params;  // decoded segments, filled by the router
+  std::string route;  // the pattern of the route that answered ("" until one does)
 
   // First value of a header (name matched case-insensitively); nullopt when absent.
   std::optional<std::string_view> header(std::string_view name) const;
@@ -40,6 +41,9 @@ struct Response {
   // Set by the router for routes added with add_public: this answer may be given again, from
   // memory, to any client asking for the same target with the same Accept header.
   bool public_cacheable = false;
+  // The pattern of the route that made this answer ("" for none: a 404, a refusal before
+  // routing), kept with a cached answer; the label of the request metrics.
+  std::string route;
 
   Response& set_header(std::string name, std::string value);
   std::optional<std::string_view> header(std::string_view name) const;
@@ -49,7 +53,8 @@ struct Response {
   static Response activity_json(int status, const Json& value);  // application/activity+json
   static Response error(int status, std::string_view detail);    // {"detail": ...}
   static Response html(int status, std::string body);
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static Response redirect(int status, std::string location);
   static Response empty(int status);
 };

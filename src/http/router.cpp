@@ -43,7 +43,10 @@ void Router::add_html(std::string method, std::string pattern, Handler handler) 
 
 void Router::insert(std::string method, std::string pattern, Handler handler, bool html,
                     bool is_public) {
-  Route route{std::move(method), split_path(pattern), std::move(handler), html, false, is_public};
+  auto segments = split_path(pattern);
+  Route route{
+      std::move(method), std::move(pattern), std::move(segments), std::move(handler), html, false,
+      is_public};
   for (auto& other : routes_) {
     if (other.html != html && other.method == route.method && other.segments == route.segments)
       other.negotiated = route.negotiated = true;
@@ -97,6 +100,7 @@ Response Router::dispatch(Request& request) const {
       continue;
     }
     request.path_params = std::move(params);
+    request.route = route.pattern;
     auto response = route.handler(request);
     response.public_cacheable = route.is_public;
     if (route.negotiated && !response.header("Vary")) response.set_header("Vary", "Accept");
@@ -108,6 +112,14 @@ Response Router::dispatch(Request& request) const {
     return r;
   }
   throw ApiError::not_found("Not found");
+}
+
+std::vector<RouteEntry> Router::table() const {
+  std::vector<RouteEntry> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_)
+    out.push_back({route.method, route.pattern, route.html, route.is_public});
+  return out;
 }
 
 }  // namespace artdag::http

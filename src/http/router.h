@@ -15,6 +15,14 @@ namespace artdag::http {
 
 using Handler = std::function<Response(Request&)>;
 
+// One registered route, as the OpenAPI coverage test and the docs read them.
+struct RouteEntry {
+  std::string method;
+  std::string pattern;     // as registered: "/users/{username}/outbox"
+  bool html = false;       // an HTML variant (add_html)
+  bool is_public = false;  // add_public
+};
+
 class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler);
@@ -24,11 +32,15 @@ class Router {
   // The HTML variant of (method, pattern). Without a plain route on the same pattern it
   // answers every client.
   void add_html(std::string method, std::string pattern, Handler handler);
+  // Answers the request with the matching route; Request::route names its pattern.
   Response dispatch(Request& request) const;
+  // Every route, in the order they were added.
+  std::vector<RouteEntry> table() const;
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
     bool html = false;        // an HTML variant

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http/response_cache.h"
+#include "util/metrics.h"
 #include "util/text.h"
 
 namespace artdag::http {
@@ -39,6 +40,10 @@ bool has_control_bytes(std::string_view target) {
     }
   }
   return false;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // The connection-cap key of a peer (connection_key()).
@@ -243,6 +248,7 @@ struct HttpServer::Impl {
             co_await bhttp::async_write(stream, out, asio::as_tuple(use_awaitable));
         (void)error_written;
         spdlog::info("access remote={} status={} error=\"{}\"", remote, status, ec.message());
+        metrics::request_served("", "", status, seconds_since(started));
         lingering = !error_write_ec;
         break;
       }
@@ -260,6 +266,7 @@ struct HttpServer::Impl {
       else
         res = co_await answer(req, read_only);
       int status = res.status;
+      std::string route = std::move(res.route);
       auto out = to_beast(std::move(res), head, version, keep_alive && !stopping.load());
       std::size_t bytes = out.body().size();
       stream.expires_after(options.request_timeout);
@@ -267,11 +274,11 @@ struct HttpServer::Impl {
           co_await bhttp::async_write(stream, out, asio::as_tuple(use_awaitable));
       (void)written;
       --in_flight;
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
-      spdlog::info("access remote={} method={} path={} status={} bytes={} us={}", remote,
-                   req.method, req.path, status, bytes, micros);
+      const double seconds = seconds_since(started);
+      spdlog::info("access remote={} method={} path={} route={} status={} bytes={} us={}", remote,
+                   req.method, req.path, route.empty() ? "none" : route, status, bytes,
+                   static_cast<int64_t>(seconds * 1e6));
+      metrics::request_served(route, req.method, status, seconds);
       if (write_ec) break;
       if (!out.keep_alive()) {
         lingering = status >= 400;
@@ -332,6 +339,7 @@ struct HttpServer::Impl {
         warn("closing connection from " + remote + ": over the connection cap (" +
              std::to_string(options.max_connections_per_ip) + " per client, " +
              std::to_string(options.max_connections) + " in all)");
+        metrics::rate_limited("connections");
         beast::error_code ignored;
         socket.close(ignored);
         continue;

@@ -10,6 +10,7 @@
 #include "crypto/password.h"
 #include "util/error.h"
 #include "util/identifiers.h"
+#include "util/metrics.h"
 #include "util/text.h"
 #include "util/time.h"
 
@@ -57,11 +58,13 @@ std::string AuthService::normalize_username(std::string_view username) {
 
 void AuthService::limit_client(std::string_view client) {
   if (client.empty()) return;
-  if (auto wait = attempts_per_client_.acquire(client_key(client)))
+  if (auto wait = attempts_per_client_.acquire(client_key(client))) {
+    metrics::rate_limited("auth_address");
     throw ApiError::too_many_requests(
         "Too many login or registration attempts from this address; try again in " +
             std::to_string(wait->count()) + " seconds",
         *wait);
+  }
 }
 
 store::User AuthService::create_user(std::string_view username, std::string_view password,
@@ -102,6 +105,7 @@ IssuedToken AuthService::login(std::string_view username, std::string_view passw
   // a 429 says nothing about which accounts exist.
   const std::string pair = name + "|" + (client.empty() ? "" : client_key(client));
   const auto locked = [](std::chrono::seconds wait) {
+    metrics::rate_limited("login_account");
     return ApiError::too_many_requests("Too many failed logins for this account; try again in " +
                                            std::to_string(wait.count()) + " seconds",
                                        wait);
@@ -187,6 +191,14 @@ void AuthService::set_password(std::string_view username, std::string_view passw
   std::string name = normalize_username(username);
   check_password(password);
   if (!store_.set_password_hash(name, crypto::hash_password(password)))
+    throw ApiError::not_found("No such user: " + name);
+}
+
+void AuthService::set_role(std::string_view username, std::string_view role) {
+  if (role != "user" && role != "admin")
+    throw ApiError::unprocessable("role must be 'user' or 'admin'").with_field("role");
+  const std::string name = normalize_username(username);
+  if (!store_.set_user_role(name, std::string(role)))
     throw ApiError::not_found("No such user: " + name);
 }
 

@@ -61,6 +61,8 @@ class AuthService {
   store::User create_user(std::string_view username, std::string_view password,
                           std::string_view email);
   void set_password(std::string_view username, std::string_view password);
+  // "user" or "admin"; ApiError 422 for another role, 404 for no such user.
+  void set_role(std::string_view username, std::string_view role);
   // The instance actor exists from the first start: a user row with an unusable random
   // password (the operator sets one with `set-password`) and a key pair.
   void ensure_instance_user(const std::string& username);

@@ -5,6 +5,7 @@
 #include "services/claim_log/claim_log_service.h"
 #include "services/claim_log/log_activity.h"
 #include "util/error.h"
+#include "util/metrics.h"
 #include "util/paging.h"
 #include "util/time.h"
 
@@ -66,6 +67,7 @@ RegisteredAsset RegistryService::register_asset(const AssetRegistration& r) {
   // The Create's fan-out row was written with it: wake the delivery worker, and the
   // integrator so the claim is in a checkpoint within a second.
   if (delivery_) delivery_->notify();
+  metrics::claim_registered();
   const auto& asset = std::get<store::Asset>(result);
   if (claim_log_) claim_log_->notify();
   return {asset, std::move(claim.document),

@@ -1,6 +1,9 @@
 #include "services/services.h"
 
+#include "crypto/hash.h"
 #include "services/outbound_policy.h"
+#include "util/net.h"
+#include "util/time.h"
 
 namespace artdag::services {
 
@@ -25,6 +28,49 @@ Health Services::health() {
   health.database_reachable = store_->ping();
   health.backend = store_->backend();
   return health;
+}
+
+metrics::ScrapeGauges Services::metrics_gauges() {
+  const int64_t now = unix_now();
+  metrics::ScrapeGauges g;
+  const auto stats = store_->stats();
+  g.log_entries = static_cast<uint64_t>(std::max<int64_t>(stats.activities, 0));
+  if (auto checkpoint = store_->latest_checkpoint()) {
+    g.log_integrated = static_cast<uint64_t>(checkpoint->size);
+    g.checkpoint_age_seconds =
+        static_cast<double>(std::max<int64_t>(now - checkpoint->published_at, 0));
+  }
+  const auto deliveries = store_->delivery_counts();
+  g.delivery_queue_depth = static_cast<uint64_t>(deliveries.pending);
+  g.delivery_dead_jobs = static_cast<uint64_t>(deliveries.dead);
+  if (deliveries.oldest_pending_created_at > 0)
+    g.delivery_oldest_job_seconds =
+        static_cast<double>(std::max<int64_t>(now - deliveries.oldest_pending_created_at, 0));
+  g.domain_blocks = store_->list_domain_blocks().size();
+  // Every configured witness, cosigned or not; sizes and times from the database, so every
+  // process shows the same.
+  const auto progress = store_->witness_progress();
+  for (const auto& witness : witness_submitter.status()) {
+    metrics::WitnessState state{witness.name, 0, std::nullopt};
+    for (const auto& p : progress)
+      if (p.witness == witness.name) {
+        state.cosigned_size = static_cast<uint64_t>(p.size);
+        state.cosigned_age_seconds = static_cast<double>(std::max<int64_t>(now - p.cosigned_at, 0));
+      }
+    g.witnesses.push_back(std::move(state));
+  }
+  return g;
+}
+
+bool Services::may_read_metrics(std::string_view remote_address,
+                                std::optional<std::string_view> bearer_token) const {
+  if (bearer_token && !config.metrics_token.empty())
+    return crypto::constant_time_equal(*bearer_token, config.metrics_token);
+  const auto ip = parse_ip(remote_address);
+  if (!ip) return false;
+  for (const auto& cidr : config.metrics_allow)
+    if (cidr.contains(*ip)) return true;
+  return false;
 }
 
 std::unique_ptr<federation::DeliveryWorker> Services::make_delivery_worker(

@@ -18,6 +18,7 @@
 #include "services/publication_service.h"
 #include "services/registry_service.h"
 #include "store/store.h"
+#include "util/metrics.h"
 
 namespace artdag::services {
 
@@ -31,6 +32,12 @@ class Services {
   Services(Config config, std::unique_ptr<store::Store> store);
 
   Health health();
+  // What GET /metrics reads from the database (and the witness submitter) when scraped.
+  metrics::ScrapeGauges metrics_gauges();
+  // Whether a client may read GET /metrics: from an address in ARTDAG_METRICS_ALLOW, or
+  // with the bearer token ARTDAG_METRICS_TOKEN.
+  bool may_read_metrics(std::string_view remote_address,
+                        std::optional<std::string_view> bearer_token) const;
   // The outgoing delivery worker of `serve`, draining this store's queue with its options.
   std::unique_ptr<federation::DeliveryWorker> make_delivery_worker(
       federation::DeliveryOptions options);

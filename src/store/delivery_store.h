@@ -49,7 +49,8 @@ class DeliveryStore {
   struct DeliveryCounts {
     int64_t pending = 0;  // jobs waiting or leased
     int64_t dead = 0;
-    int64_t fanouts = 0;  // activities not yet expanded
+    int64_t fanouts = 0;                    // activities not yet expanded
+    int64_t oldest_pending_created_at = 0;  // unix seconds; 0 when nothing is pending
   };
   virtual DeliveryCounts delivery_counts() = 0;
   virtual std::vector<DeliveryJob> list_deliveries(const std::string& state, int limit) = 0;

@@ -15,13 +15,13 @@ struct RemoteActor {
   std::string key_id;        // publicKey.id
   std::string public_key_pem;
   std::string preferred_username;
-  std::string json;       // the actor document as fetched
+  std::string json;        // the actor document as fetched
   int64_t fetched_at = 0;  // unix seconds
 };
 
 // Someone (remote) following a local user.
 struct Follower {
-  int64_t id = 0;  // insertion order; collection cursor
+  int64_t id = 0;         // insertion order; collection cursor
   std::string username;   // local user being followed
   std::string actor_url;  // remote follower
   std::string inbox;
@@ -55,6 +55,7 @@ struct DeliveryJob {
   int attempts = 0;
   int64_t next_attempt_at = 0;  // unix seconds
   std::string last_error;
+  int64_t created_at = 0;  // unix seconds
 };
 
 // What the inbox recorded about a local asset or from a followed actor.

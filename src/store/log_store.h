@@ -67,6 +67,13 @@ class LogStore {
   virtual void add_cosignature(int64_t size, const std::string& witness, const std::string& line,
                                int64_t cosigned_at) = 0;
   virtual std::vector<std::string> cosignatures(int64_t size) = 0;  // ordered by witness name
+  // Per witness that ever cosigned: the largest size it cosigned and when (for /metrics).
+  struct WitnessProgress {
+    std::string witness;
+    int64_t size = 0;
+    int64_t cosigned_at = 0;
+  };
+  virtual std::vector<WitnessProgress> witness_progress() = 0;
   // The smallest size at least `min_size` that has a cosignature, with its checkpoint.
   virtual std::optional<LogCheckpoint> first_cosigned_checkpoint(int64_t min_size) = 0;
 

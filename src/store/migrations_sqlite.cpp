@@ -260,13 +260,19 @@ CREATE TABLE domain_blocks (
 ) STRICT;
 )SQL";
 
+// Roles (issue 16): an admin may manage domain blocks over the API; everyone else is a user.
+constexpr std::string_view kV8 = R"SQL(
+ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin'));
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, "initial schema", kV1}, {2, "federation", kV2},       {3, "reaction count index", kV3},
-      {4, "claim log", kV4},      {5, "abuse resistance", kV5}, {6, "signature styles, witnessing", kV6},
-      {7, "domain blocks", kV7},
+      {1, "initial schema", kV1},       {2, "federation", kV2},
+      {3, "reaction count index", kV3}, {4, "claim log", kV4},
+      {5, "abuse resistance", kV5},     {6, "signature styles, witnessing", kV6},
+      {7, "domain blocks", kV7},        {8, "roles", kV8},
   };
   return kMigrations;
 }

@@ -15,6 +15,7 @@ struct User {
   std::string created_at;  // ISO 8601 UTC
   // Unix seconds of the last password change: tokens issued (iat) before it are refused.
   int64_t tokens_valid_after = 0;
+  std::string role = "user";  // "user" or "admin" (artdag-l2 set-role)
 };
 
 struct NewUser {

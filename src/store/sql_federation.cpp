@@ -135,12 +135,12 @@ constexpr std::string_view kClaimPg =
     "UPDATE delivery_jobs SET locked_by = $1, locked_until = $2 WHERE id IN ("
     "SELECT id FROM delivery_jobs WHERE state = 'pending' AND next_attempt_at <= $3 AND "
     "locked_until <= $3 ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
-    "RETURNING id, sender, inbox_url, payload, attempts, next_attempt_at, last_error";
+    "RETURNING id, sender, inbox_url, payload, attempts, next_attempt_at, last_error, created_at";
 constexpr std::string_view kClaimSqlite =
     "UPDATE delivery_jobs SET locked_by = $1, locked_until = $2 WHERE id IN ("
     "SELECT id FROM delivery_jobs WHERE state = 'pending' AND next_attempt_at <= $3 AND "
     "locked_until <= $3 ORDER BY next_attempt_at, id LIMIT $4) "
-    "RETURNING id, sender, inbox_url, payload, attempts, next_attempt_at, last_error";
+    "RETURNING id, sender, inbox_url, payload, attempts, next_attempt_at, last_error, created_at";
 constexpr std::string_view kCompleteJob = "DELETE FROM delivery_jobs WHERE id = $1";
 constexpr std::string_view kRetryJob =
     "UPDATE delivery_jobs SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, "
@@ -174,10 +174,12 @@ constexpr std::string_view kPurgeDeadJobs =
 constexpr std::string_view kDeliveryCounts =
     "SELECT (SELECT COUNT(*) FROM delivery_jobs WHERE state = 'pending'), "
     "(SELECT COUNT(*) FROM delivery_jobs WHERE state = 'dead'), "
-    "(SELECT COUNT(*) FROM outbox_fanout)";
+    "(SELECT COUNT(*) FROM outbox_fanout), "
+    "COALESCE((SELECT created_at FROM delivery_jobs WHERE state = 'pending' ORDER BY id "
+    "LIMIT 1), 0)";
 constexpr std::string_view kListJobs =
-    "SELECT id, sender, inbox_url, payload, attempts, next_attempt_at, last_error FROM "
-    "delivery_jobs WHERE state = $1 ORDER BY id LIMIT $2";
+    "SELECT id, sender, inbox_url, payload, attempts, next_attempt_at, last_error, created_at "
+    "FROM delivery_jobs WHERE state = $1 ORDER BY id LIMIT $2";
 
 RemoteActor read_actor(const Row& r) {
   return {r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6), r.int64(7)};
@@ -189,8 +191,8 @@ Following read_following(const Row& r) {
   return {r.int64(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5)};
 }
 DeliveryJob read_job(const Row& r) {
-  return {r.int64(0), r.str(1), r.str(2), r.str(3), static_cast<int>(r.int64(4)),
-          r.int64(5), r.str(6)};
+  return {r.int64(0), r.str(1), r.str(2),  r.str(3), static_cast<int>(r.int64(4)),
+          r.int64(5), r.str(6), r.int64(7)};
 }
 RemoteClaim read_claim(const Row& r) {
   return {r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5)};
@@ -553,6 +555,7 @@ DeliveryStore::DeliveryCounts delivery_counts(Backend& db) {
       counts.pending = r.int64(0);
       counts.dead = r.int64(1);
       counts.fanouts = r.int64(2);
+      counts.oldest_pending_created_at = r.int64(3);
     });
   });
   return counts;

@@ -48,6 +48,9 @@ constexpr std::string_view kAddCosignature =
     "ON CONFLICT (size, witness) DO NOTHING";
 constexpr std::string_view kCosignatures =
     "SELECT line FROM log_cosignatures WHERE size = $1 ORDER BY witness";
+constexpr std::string_view kWitnessProgress =
+    "SELECT witness, MAX(size), MAX(cosigned_at) FROM log_cosignatures GROUP BY witness "
+    "ORDER BY witness";
 constexpr std::string_view kFirstCosigned =
     "SELECT c.size, c.root, c.note, c.published_at FROM log_checkpoints c WHERE c.size = "
     "(SELECT MIN(size) FROM log_cosignatures WHERE size >= $1)";
@@ -71,17 +74,17 @@ bool SqlLogArea::replace_witnessed_checkpoint(
   bool replaced = false;
   db_.write([&](Conn& c) {
     replaced =
-        expected ? c.exec(kReplaceWitnessed, {next.origin, next.size, next.root_hex, next.note,
-                                              next.cosigned_at, expected->first, expected->second})
-                       == 1
-                 : c.exec(kFirstWitnessed, {next.origin, next.size, next.root_hex, next.note,
-                                            next.cosigned_at}) == 1;
+        expected
+            ? c.exec(kReplaceWitnessed, {next.origin, next.size, next.root_hex, next.note,
+                                         next.cosigned_at, expected->first, expected->second}) == 1
+            : c.exec(kFirstWitnessed,
+                     {next.origin, next.size, next.root_hex, next.note, next.cosigned_at}) == 1;
   });
   return replaced;
 }
 
-void SqlLogArea::add_cosignature(int64_t size, const std::string& witness,
-                                 const std::string& line, int64_t cosigned_at) {
+void SqlLogArea::add_cosignature(int64_t size, const std::string& witness, const std::string& line,
+                                 int64_t cosigned_at) {
   db_.write([&](Conn& c) { c.exec(kAddCosignature, {size, witness, line, cosigned_at}); });
 }
 
@@ -90,6 +93,17 @@ std::vector<std::string> SqlLogArea::cosignatures(int64_t size) {
   db_.read([&](Conn& c) {
     out.clear();
     c.exec(kCosignatures, {size}, [&](const Row& r) { out.push_back(r.str(0)); });
+  });
+  return out;
+}
+
+std::vector<LogStore::WitnessProgress> SqlLogArea::witness_progress() {
+  std::vector<WitnessProgress> out;
+  db_.read([&](Conn& c) {
+    out.clear();
+    c.exec(kWitnessProgress, {}, [&](const Row& r) {
+      out.push_back({r.str(0), r.int64(1), r.int64(2)});
+    });
   });
   return out;
 }

@@ -28,6 +28,7 @@ class SqlLogArea : public virtual LogStore {
   void add_cosignature(int64_t size, const std::string& witness, const std::string& line,
                        int64_t cosigned_at) override;
   std::vector<std::string> cosignatures(int64_t size) override;
+  std::vector<WitnessProgress> witness_progress() override;
   std::optional<LogCheckpoint> first_cosigned_checkpoint(int64_t min_size) override;
 
  private:

@@ -38,13 +38,14 @@ constexpr std::string_view kInsertUser =
     "INSERT INTO users (username, email, password_hash, created_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (username) DO NOTHING RETURNING id";
 constexpr std::string_view kFindUser =
-    "SELECT id, username, email, password_hash, created_at, tokens_valid_after FROM users "
+    "SELECT id, username, email, password_hash, created_at, tokens_valid_after, role FROM users "
     "WHERE username = $1";
+constexpr std::string_view kSetRole = "UPDATE users SET role = $1 WHERE username = $2";
 // A new password ends every token issued before it (AuthService::authenticate).
 constexpr std::string_view kSetPassword =
     "UPDATE users SET password_hash = $1, tokens_valid_after = $3 WHERE username = $2";
 constexpr std::string_view kListUsers =
-    "SELECT id, username, email, password_hash, created_at, tokens_valid_after FROM users "
+    "SELECT id, username, email, password_hash, created_at, tokens_valid_after, role FROM users "
     "ORDER BY id "
     "LIMIT $1 OFFSET $2";
 
@@ -177,6 +178,7 @@ User read_user(const Row& r) {
   u.password_hash = r.str(3);
   u.created_at = r.str(4);
   u.tokens_valid_after = r.int64(5);
+  u.role = r.str(6);
   return u;
 }
 
@@ -316,6 +318,12 @@ class SqlStore final : public Store,
     int64_t changed = 0;
     const int64_t now = unix_now();
     db_->write([&](Conn& c) { changed = c.exec(kSetPassword, {hash, name, now}); });
+    return changed > 0;
+  }
+
+  bool set_user_role(const std::string& username, const std::string& role) override {
+    int64_t changed = 0;
+    db_->write([&](Conn& c) { changed = c.exec(kSetRole, {role, ascii_lower(username)}); });
     return changed > 0;
   }
 

@@ -21,6 +21,8 @@ class UserStore {
   virtual std::optional<User> create_user(const NewUser& user) = 0;  // nullopt: name taken
   virtual std::optional<User> find_user(const std::string& username) = 0;
   virtual bool set_password_hash(const std::string& username, const std::string& hash) = 0;
+  // false: no such user. `role` is "user" or "admin" (the schema refuses anything else).
+  virtual bool set_user_role(const std::string& username, const std::string& role) = 0;
   virtual std::vector<User> list_users(int limit, int offset) = 0;
 
   // Revoked tokens (logout). Entries can be purged after they expire.

@@ -13,4 +13,8 @@ std::string_view readme_markdown();
 // "static/style.css" (generated/web_files.cpp). nullopt when there is no such file.
 std::optional<std::string_view> web_file(std::string_view name);
 
+// src/api/openapi.json, rendered at /docs (generated/openapi_json.cpp, a library of its own:
+// api/ serves the same bytes at /openapi.json).
+std::string_view openapi_json();
+
 }  // namespace artdag::embedded

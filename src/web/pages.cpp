@@ -29,6 +29,15 @@ void add_static_files(http::Router& router) {
 }
 }  // namespace
 
+// The blocked domains with their reasons, when the operator publishes them; else empty.
+static Json blocked_domains_view(Page& page) {
+  Json out = Json::array();
+  if (!page.services().config.publish_domain_blocks) return out;
+  for (const auto& block : page.services().federation.domain_blocks())
+    out.push_back({{"host", block.host}, {"reason", block.reason}});
+  return out;
+}
+
 void add_home_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
   router.add("GET", "/", page_route(app, [](http::Request&, Page& page) {
                auto stats = page.services().publication.stats();
@@ -37,6 +46,7 @@ void add_home_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
                Json assets = Json::array();
                for (const auto& asset : page.services().registry.list_assets(recent).assets)
                  assets.push_back(asset_summary_view(asset));
+               Json blocks = blocked_domains_view(page);
                Json view{{"stats",
                           {{"users", stats.users},
                            {"assets", stats.assets},
@@ -44,6 +54,8 @@ void add_home_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
                            {"followers", stats.followers},
                            {"renderers", stats.renderer_attachments}}},
                          {"has_recent", !assets.empty()},
+                         {"has_blocks", !blocks.empty()},
+                         {"blocks", std::move(blocks)},
                          {"assets", std::move(assets)},
                          {"readme_html", page.app().readme_html}};
                return page.render(200, "home", "Home", std::move(view), "home");
@@ -60,6 +72,7 @@ ErrorPage add_web_routes(http::Router& router, services::Services& services) {
   add_user_pages(router, app);
   add_account_pages(router, app);
   add_renderer_pages(router, app);
+  add_docs_pages(router, app);
   return [app](const http::Request& request, const http::ErrorAnswer& answer) {
     Page page(*app, request);
     return page.error(answer);

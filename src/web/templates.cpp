@@ -14,10 +14,10 @@ namespace km = kainjow::mustache;
 
 namespace {
 // Partials every page may use, and the pages (for check_templates).
-constexpr const char* kPartials[] = {"asset_table"};
-constexpr const char* kPages[] = {"home",  "assets",    "asset",     "activities", "activity",
-                                  "users", "user",      "login",     "register",   "publish",
-                                  "error", "renderers", "record_run"};
+constexpr const char* kPartials[] = {"asset_table", "api_schema"};
+constexpr const char* kPages[] = {"home",  "assets",    "asset",      "activities", "activity",
+                                  "users", "user",      "login",      "register",   "publish",
+                                  "error", "renderers", "record_run", "docs"};
 
 std::string template_text(std::string_view name) {
   auto text = embedded::web_file("templates/" + std::string(name) + ".mustache");

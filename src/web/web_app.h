@@ -117,6 +117,7 @@ void add_activity_pages(http::Router& router, const std::shared_ptr<WebApp>& app
 void add_user_pages(http::Router& router, const std::shared_ptr<WebApp>& app);
 void add_account_pages(http::Router& router, const std::shared_ptr<WebApp>& app);
 void add_renderer_pages(http::Router& router, const std::shared_ptr<WebApp>& app);
+void add_docs_pages(http::Router& router, const std::shared_ptr<WebApp>& app);
 
 }  // namespace artdag::web
 

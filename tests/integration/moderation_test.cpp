@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -73,6 +74,103 @@ TEST(Moderation, ADomainBlockHoldsOnTheRunningServerWithinTwoSeconds) {
   ASSERT_EQ(server.run_command({"domain-block", "remove", "spam.invalid"}, &out), 0) << out;
   std::this_thread::sleep_for(1500ms);
   EXPECT_EQ(follow_from(server, "spam.invalid").status, 401);
+}
+
+// The admin role and API: `set-role` makes an admin, who alone may manage blocks over the
+// JSON API; the home page lists blocks only when the operator publishes them; a blocked
+// domain's remote claims are hidden while the block lasts.
+TEST(Moderation, AnAdminManagesDomainBlocksOverTheApi) {
+  if (postgresql_unavailable()) GTEST_SKIP() << "ARTDAG_TEST_PG_URL not set";
+  ServerProcess server(std::map<std::string, std::string>{{"ARTDAG_PUBLISH_DOMAIN_BLOCKS", "1"}});
+  ASSERT_TRUE(server.start()) << server.log();
+  const auto admin = register_user(server, "root_admin");
+  const auto user = register_user(server, "plain");
+  std::string out;
+  ASSERT_EQ(server.run_command({"set-role", "root_admin", "admin"}, &out), 0) << out;
+  EXPECT_NE(out.find("root_admin is now an admin"), std::string::npos) << out;
+  EXPECT_EQ(server.run_command({"set-role", "plain", "owner"}, &out), 1) << out;
+  EXPECT_NE(out.find("role must be 'user' or 'admin'"), std::string::npos) << out;
+  EXPECT_EQ(server.run_command({"set-role", "nobody", "admin"}, &out), 1) << out;
+
+  const auto api = [&](const std::string& method, const std::string& path, const std::string& token,
+                       const std::optional<std::string>& body = {}) {
+    Headers headers{"Content-Type: application/json"};
+    if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
+    return http_request(method, server.url(path), headers, body);
+  };
+  EXPECT_EQ(api("GET", "/admin/domain-blocks", "").status, 401);
+  EXPECT_EQ(api("GET", "/admin/domain-blocks", user).status, 403);
+  EXPECT_EQ(api("POST", "/admin/domain-blocks", user, R"({"host":"spam.invalid"})").status, 403);
+  EXPECT_EQ(api("POST", "/admin/domain-blocks", admin, R"({"host":"not a host"})").status, 422);
+  EXPECT_EQ(api("POST", "/admin/domain-blocks", admin,
+                Json{{"host", "spam.invalid"}, {"reason", std::string(501, 'x')}}.dump())
+                .status,
+            422);
+  EXPECT_EQ(
+      api("POST", "/admin/domain-blocks", admin, R"({"host":"spam.invalid","reason":7})").status,
+      422);
+  EXPECT_EQ(api("POST", "/admin/domain-blocks", admin, "{").status, 400);
+  EXPECT_EQ(api("GET", "/admin/domain-blocks", admin).json()["blocks"].size(), 0u)
+      << "nothing was stored by the refused requests";
+
+  // Claims received from the domain before the block; hidden while it is blocked.
+  {
+    auto store = server.open_store();
+    store::RemoteClaim claim;
+    claim.activity_id = "https://eu.spam.invalid/activities/1";
+    claim.actor_url = "https://eu.spam.invalid/users/mallory";
+    claim.object_id = "https://eu.spam.invalid/objects/1";
+    claim.content_hash = std::string(64, 'b');
+    claim.json = "{}";
+    claim.received_at = "2026-12-01T00:00:00Z";
+    ASSERT_TRUE(store->record_remote_claim(claim));
+  }
+  EXPECT_EQ(http_request("GET", server.url("/remote-claims")).json()["claims"].size(), 1u);
+
+  auto added = api("POST", "/admin/domain-blocks", admin,
+                   R"({"host":"HTTPS://Spam.invalid:8443/","reason":"spam <b>waves</b>"})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(added.json()["host"], "spam.invalid");
+  EXPECT_EQ(api("POST", "/admin/domain-blocks", admin, R"({"host":"spam.invalid"})").status, 200)
+      << "blocking again updates the reason";
+  api("POST", "/admin/domain-blocks", admin,
+      R"({"host":"spam.invalid","reason":"spam <b>waves</b>"})");
+  auto listed = api("GET", "/admin/domain-blocks", admin).json()["blocks"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["host"], "spam.invalid");
+  EXPECT_EQ(listed[0]["reason"], "spam <b>waves</b>");
+  EXPECT_TRUE(eventually(
+      [&] { return http_request("GET", server.url("/remote-claims")).json()["claims"].empty(); },
+      3s));
+
+  auto home = http_request("GET", server.url("/"), {"Accept: text/html"});
+  EXPECT_NE(home.body.find("Blocked domains"), std::string::npos);
+  EXPECT_NE(home.body.find("spam &lt;b&gt;waves&lt;/b&gt;"), std::string::npos)
+      << "the reason is escaped";
+
+  EXPECT_EQ(api("DELETE", "/admin/domain-blocks/spam.invalid", user).status, 403);
+  auto lifted = api("DELETE", "/admin/domain-blocks/spam.invalid", admin);
+  EXPECT_EQ(lifted.status, 200) << lifted.body;
+  EXPECT_EQ(lifted.json()["host"], "spam.invalid");
+  EXPECT_EQ(api("DELETE", "/admin/domain-blocks/spam.invalid", admin).status, 404);
+  EXPECT_TRUE(eventually(
+      [&] {
+        return http_request("GET", server.url("/remote-claims")).json()["claims"].size() == 1;
+      },
+      3s))
+      << "lifting the block shows the stored claims again";
+}
+
+TEST(Moderation, TheHomePageListsNoBlocksUnlessTheOperatorPublishesThem) {
+  if (postgresql_unavailable()) GTEST_SKIP() << "ARTDAG_TEST_PG_URL not set";
+  ServerProcess server;
+  ASSERT_TRUE(server.start()) << server.log();
+  std::string out;
+  ASSERT_EQ(server.run_command({"domain-block", "add", "quiet.invalid", "--reason", "r"}, &out), 0)
+      << out;
+  auto home = http_request("GET", server.url("/"), {"Accept: text/html"});
+  EXPECT_EQ(home.status, 200);
+  EXPECT_EQ(home.body.find("quiet.invalid"), std::string::npos);
 }
 
 }  // namespace

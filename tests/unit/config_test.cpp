@@ -93,6 +93,8 @@ TEST(Config, BadSettingsFailWithOneClearLine) {
       {{"HOST", "not-an-ip"}},
       {{"ARTDAG_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/33"}},
       {{"ARTDAG_ALLOW_PRIVATE_NETWORKS", "localhost"}},
+      {{"ARTDAG_METRICS_ALLOW", "loopback"}},
+      {{"ARTDAG_METRICS_TOKEN", "short"}},
       {{"ARTDAG_AUTH_ATTEMPTS_PER_IP", "-1"}},
       {{"ARTDAG_AUTH_IP_WINDOW_SECONDS", "0"}},
       {{"ARTDAG_LOGIN_FAILURES_PER_ACCOUNT", "five"}},

@@ -31,6 +31,22 @@ TEST(DeliveryOutcome, TwoHundredsAreDelivered) {
   }
 }
 
+// The failure kinds are the labels of artdag_delivery_failures_total: a fixed set.
+TEST(DeliveryOutcome, EachFailureHasItsKind) {
+  EXPECT_EQ(classify_response(404, "", kNow).kind, "http_4xx");
+  EXPECT_EQ(classify_response(408, "", kNow).kind, "http_4xx");
+  EXPECT_EQ(classify_response(500, "", kNow).kind, "http_5xx");
+  EXPECT_EQ(classify_response(429, "", kNow).kind, "throttled");
+  EXPECT_EQ(classify_response(503, "", kNow).kind, "throttled");
+  EXPECT_EQ(classify_response(301, "", kNow).kind, "redirect");
+  EXPECT_EQ(classify_response(700, "", kNow).kind, "http_other");
+  EXPECT_EQ(classify_fetch_error(Kind::kTimeout, "t").kind, "timeout");
+  EXPECT_EQ(classify_fetch_error(Kind::kConnect, "c").kind, "connect");
+  EXPECT_EQ(classify_fetch_error(Kind::kResolve, "r").kind, "connect");
+  EXPECT_EQ(classify_fetch_error(Kind::kForbiddenAddress, "f").kind, "guard");
+  EXPECT_EQ(classify_fetch_error(Kind::kNetwork, "n").kind, "network");
+}
+
 TEST(DeliveryOutcome, ServerErrorsTimeoutsAndRateLimitsAreRetried) {
   for (long status : {408L, 429L, 500L, 502L, 503L, 504L, 599L}) {
     auto v = classify_response(status, "", kNow);
@@ -139,16 +155,16 @@ TEST(RetrySchedule, ScaleShrinksTheScheduleForTests) {
 
 TEST(RetryDecision, DeliveredCompletesAndDropDrops) {
   RetryPolicy p;
-  auto done = decide({Outcome::kDelivered, "", std::nullopt}, 5, p, kNow, 0.3);
+  auto done = decide({Outcome::kDelivered, "", std::nullopt, ""}, 5, p, kNow, 0.3);
   EXPECT_EQ(done.action, Action::kComplete);
-  auto dropped = decide({Outcome::kDrop, "HTTP 404", std::nullopt}, 0, p, kNow, 0.3);
+  auto dropped = decide({Outcome::kDrop, "HTTP 404", std::nullopt, "http_4xx"}, 0, p, kNow, 0.3);
   EXPECT_EQ(dropped.action, Action::kDrop);
   EXPECT_EQ(dropped.error, "HTTP 404");
 }
 
 TEST(RetryDecision, RetriesUntilTheLastAttemptThenGivesUp) {
   RetryPolicy p;
-  Verdict failure{Outcome::kRetry, "HTTP 500", std::nullopt};
+  Verdict failure{Outcome::kRetry, "HTTP 500", std::nullopt, "http_5xx"};
   auto first = decide(failure, 0, p, kNow, 0);
   EXPECT_EQ(first.action, Action::kRetry);
   EXPECT_EQ(first.next_attempt_at, kNow + 16);
@@ -169,17 +185,18 @@ TEST(RetryDecision, RetriesUntilTheLastAttemptThenGivesUp) {
 TEST(RetryDecision, RetryAfterIsALowerBoundCappedAtADay) {
   RetryPolicy p;
   // Longer than the schedule: honoured.
-  auto later = decide({Outcome::kRetry, "HTTP 429", 3600}, 0, p, kNow, 0);
+  auto later = decide({Outcome::kRetry, "HTTP 429", 3600, "throttled"}, 0, p, kNow, 0);
   EXPECT_EQ(later.next_attempt_at, kNow + 3600);
   // Shorter than the schedule: the schedule wins.
-  auto sooner = decide({Outcome::kRetry, "HTTP 503", 5}, 9, p, kNow, 0);
+  auto sooner = decide({Outcome::kRetry, "HTTP 503", 5, "throttled"}, 9, p, kNow, 0);
   EXPECT_EQ(sooner.next_attempt_at, kNow + 10015);
   // Absurd: cut to a day.
-  auto absurd = decide({Outcome::kRetry, "HTTP 429", int64_t{1} << 40}, 0, p, kNow, 0);
+  auto absurd = decide({Outcome::kRetry, "HTTP 429", int64_t{1} << 40, "throttled"}, 0, p, kNow, 0);
   EXPECT_EQ(absurd.next_attempt_at, kNow + 86400);
   // Not scaled: it is the peer's request, not our schedule.
   p.scale = 0;
-  EXPECT_EQ(decide({Outcome::kRetry, "HTTP 429", 30}, 0, p, kNow, 0).next_attempt_at, kNow + 30);
+  EXPECT_EQ(decide({Outcome::kRetry, "HTTP 429", 30, "throttled"}, 0, p, kNow, 0).next_attempt_at,
+            kNow + 30);
 }
 
 EnvLookup env_of(std::map<std::string, std::string> values) {

@@ -9,6 +9,7 @@
 #include "services/federation/signature_style.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/metrics.h"
 #include "util/time.h"
 #include "util/url.h"
 
@@ -133,8 +134,14 @@ ActorResolver::Fetched ActorResolver::get_following_redirects(const std::string&
       try {
         response = transport_(url, headers, request_options);
       } catch (const net::FetchError& e) {
+        const auto kind = e.kind();
+        metrics::fetch_done(kind == net::FetchError::Kind::kForbiddenAddress ||
+                                    kind == net::FetchError::Kind::kBadUrl
+                                ? "refused"
+                                : "error");
         throw from_fetch_error(e, url);
       }
+      metrics::fetch_done(response.status < 400 ? "ok" : "http_error");
       if (!knocks || !rfc9421) break;
       if (response.status == 400 || response.status == 401) {
         // The double-knock: at once again with draft-cavage.

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <stdexcept>
 
@@ -18,6 +19,7 @@
 #include "crypto/rsa_key.h"
 #include "services/worker_id.h"
 #include "util/error.h"
+#include "util/metrics.h"
 #include "util/time.h"
 
 namespace artdag::services::federation {
@@ -64,6 +66,12 @@ DeliveryOptions delivery_options_from_env(const EnvLookup& env) {
       integer_setting(env, "ARTDAG_DELIVERY_MAX_ATTEMPTS", o.retry.max_attempts, 1, 1000));
   o.dead_job_keep = std::chrono::seconds(integer_setting(
       env, "ARTDAG_DELIVERY_DEAD_KEEP_SECONDS", o.dead_job_keep.count(), 0, 365 * 24 * 3600));
+  o.breaker.failures_to_open = static_cast<int>(integer_setting(
+      env, "ARTDAG_DELIVERY_BREAKER_FAILURES", o.breaker.failures_to_open, 1, 1000));
+  o.breaker.window_seconds = integer_setting(env, "ARTDAG_DELIVERY_BREAKER_WINDOW_SECONDS",
+                                             o.breaker.window_seconds, 1, 86400);
+  o.breaker.open_seconds = integer_setting(env, "ARTDAG_DELIVERY_BREAKER_OPEN_SECONDS",
+                                           o.breaker.open_seconds, 1, 86400);
   return o;
 }
 
@@ -96,7 +104,8 @@ DeliveryWorker::DeliveryWorker(store::Store& store, crypto::KeyStore& keys,
       client_(std::move(policy)),
       options_(std::move(options)),
       blocks_(blocks),
-      worker_id_(services::make_worker_id()) {
+      worker_id_(services::make_worker_id()),
+      breaker_(options_.breaker) {
   options_.concurrency = std::max(options_.concurrency, 1);
   options_.fanout_batch = std::max(options_.fanout_batch, 1);
 }
@@ -198,12 +207,24 @@ bool DeliveryWorker::claim_once() {
   if (idle <= 0) return false;
   auto jobs = store_.claim_deliveries(worker_id_, now, now + options_.lease_seconds, idle);
   std::vector<int64_t> postponed;
+  std::map<int64_t, std::vector<int64_t>> waiting;  // an open breaker's jobs, by when it may probe
+  std::vector<int64_t> expired;
   if (!jobs.empty()) {
     std::lock_guard lock(mutex_);
     for (auto& job : jobs) {
-      int& load = host_load_[host_key(job.inbox_url)];
+      const std::string host = host_key(job.inbox_url);
+      int& load = host_load_[host];
       if (load >= options_.per_host) {
         postponed.push_back(job.id);
+        continue;
+      }
+      // Only a job that will be sent may be the probe: the load check comes first.
+      if (auto until = breaker_.wait_until(host, now)) {
+        if (load == 0) host_load_.erase(host);
+        if (job.created_at > 0 && now - job.created_at >= options_.breaker_keep.count())
+          expired.push_back(job.id);
+        else
+          waiting[*until].push_back(job.id);
         continue;
       }
       ++load;
@@ -211,6 +232,12 @@ bool DeliveryWorker::claim_once() {
     }
   }
   work_.notify_all();
+  for (const auto& [until, ids] : waiting) store_.postpone_deliveries(ids, until);
+  for (int64_t id : expired) {
+    store_.drop_delivery(id, "its host failed for longer than the keep time (circuit open)");
+    ++dropped_;
+    metrics::delivery_attempted("dropped", "circuit_open");
+  }
   if (!postponed.empty()) {
     store_.postpone_deliveries(postponed, now + options_.per_host_postpone.count());
     return false;  // a sender finishing pokes the claimer
@@ -338,7 +365,7 @@ SignedAttempt send_signed(const std::string& inbox_url, const std::string& paylo
 Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
   const int64_t now = unix_now();
   if (blocks_ && blocks_->blocks_url(job.inbox_url))
-    return {Outcome::kDrop, "domain blocked", std::nullopt};
+    return {Outcome::kDrop, "domain blocked", std::nullopt, "blocked"};
   try {
     crypto::RsaKey key = keys_.ensure(job.sender);
     const std::string origin = host_key(job.inbox_url);
@@ -361,12 +388,13 @@ Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
     return classify_fetch_error(e.kind(), e.what());
   } catch (const std::invalid_argument& e) {
     // sign_request: the inbox is not an absolute http(s) URL. It never will be.
-    return {Outcome::kDrop, std::string("bad inbox URL: ") + e.what(), std::nullopt};
+    return {Outcome::kDrop, std::string("bad inbox URL: ") + e.what(), std::nullopt, "bad_url"};
   } catch (const crypto::CryptoError& e) {
     // The sender's key cannot be read (permissions, a disk problem): an operator can fix it.
-    return {Outcome::kRetry, std::string("signing key unavailable: ") + e.what(), std::nullopt};
+    return {Outcome::kRetry, std::string("signing key unavailable: ") + e.what(), std::nullopt,
+            "signing"};
   } catch (const std::exception& e) {
-    return {Outcome::kRetry, e.what(), std::nullopt};
+    return {Outcome::kRetry, e.what(), std::nullopt, "error"};
   }
 }
 
@@ -403,23 +431,32 @@ void DeliveryWorker::learn_style(const std::string& origin, SignatureStyle style
 
 void DeliveryWorker::finish(const store::DeliveryJob& job, const Verdict& verdict) {
   const int64_t now = unix_now();
+  breaker_.record(host_key(job.inbox_url),
+                  CircuitBreaker::result_of(verdict.outcome == Outcome::kDelivered, verdict.kind),
+                  now);
+  metrics::delivery_breakers_open(breaker_.open_hosts());
   Decision d = decide(verdict, job.attempts, options_.retry, now, jitter_draw());
   try {
     switch (d.action) {
       case Action::kComplete:
         store_.complete_delivery(job.id);
         ++delivered_;
-        spdlog::debug("delivery {}: delivered to {}", job.id, job.inbox_url);
+        metrics::delivery_attempted("delivered", "");
+        spdlog::info("delivery {}: delivered to {}", job.id, job.inbox_url);
         break;
       case Action::kRetry:
         store_.retry_delivery(job.id, d.next_attempt_at, d.error);
         ++retried_;
-        spdlog::debug("delivery {}: {} answered '{}'; attempt {} in {} s", job.id, job.inbox_url,
-                      d.error, job.attempts + 2, d.next_attempt_at - now);
+        metrics::delivery_attempted("retry", verdict.kind);
+        spdlog::info("delivery {}: {} answered '{}'; attempt {} in {} s", job.id, job.inbox_url,
+                     d.error, job.attempts + 2, d.next_attempt_at - now);
         break;
       case Action::kDrop:
         store_.drop_delivery(job.id, d.error);
         ++dropped_;
+        // Given up after retries, or refused for good (a 4xx, a blocked domain).
+        metrics::delivery_attempted(verdict.outcome == Outcome::kRetry ? "dead" : "dropped",
+                                    verdict.kind);
         spdlog::info("delivery {}: dropped delivery to {}: {}", job.id, job.inbox_url, d.error);
         break;
     }

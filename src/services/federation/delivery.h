@@ -34,6 +34,7 @@
 #include "config/config.h"
 #include "crypto/key_store.h"
 #include "net/http_client.h"
+#include "services/federation/circuit_breaker.h"
 #include "services/federation/delivery_notifier.h"
 #include "services/federation/domain_blocks.h"
 #include "services/federation/retry_policy.h"
@@ -59,6 +60,11 @@ struct DeliveryOptions {
   // the claimer looks every dead_purge_interval, so the queue never grows without bound.
   std::chrono::seconds dead_job_keep{7 * 24 * 3600};
   std::chrono::seconds dead_purge_interval{600};
+  // Per host: after breaker.failures_to_open failures in breaker.window_seconds its jobs wait
+  // (without counting attempts) for breaker.open_seconds, then one probes
+  // (circuit_breaker.h). A job still waiting breaker_keep after it was queued is dropped.
+  CircuitBreakerPolicy breaker;
+  std::chrono::seconds breaker_keep{7 * 24 * 3600};
   // Config::rfc9421 (ARTDAG_RFC9421). false: every POST is signed with draft-cavage only,
   // with no RFC 9421 knock, and no peer's style is read or learnt.
   bool rfc9421 = true;
@@ -74,6 +80,10 @@ struct DeliveryOptions {
 //                                    days into minutes, 0 retries at once
 //   ARTDAG_DELIVERY_MAX_ATTEMPTS     1..1000 (17)
 //   ARTDAG_DELIVERY_DEAD_KEEP_SECONDS 0..31536000 (604800): how long dead jobs are kept
+//   ARTDAG_DELIVERY_BREAKER_FAILURES  1..1000 (5): failures in the window that open a host's
+//                                     circuit breaker
+//   ARTDAG_DELIVERY_BREAKER_WINDOW_SECONDS 1..86400 (600)
+//   ARTDAG_DELIVERY_BREAKER_OPEN_SECONDS   1..86400 (1800): how long before the probe
 // Throws ConfigError with one clear line for a bad value.
 DeliveryOptions delivery_options_from_env(const EnvLookup& env);
 
@@ -145,6 +155,7 @@ class DeliveryWorker {
   const std::string& worker_id() const { return worker_id_; }
   const DeliveryOptions& options() const { return options_; }
   DeliveryStats stats() const;
+  std::size_t open_breakers() const { return breaker_.open_hosts(); }
 
   // One attempt at one job: sign, POST (up to kMaxSignedPostsPerAttempt times, see
   // send_signed), read the answer. Touches no queue state; learns the peer's signature style.
@@ -175,6 +186,7 @@ class DeliveryWorker {
   std::deque<store::DeliveryJob> queue_;            // leased, not yet picked by a sender
   std::unordered_map<std::string, int> host_load_;  // per inbox origin: queued + in flight
   int64_t last_dead_purge_ = 0;                     // claimer thread only
+  CircuitBreaker breaker_;
   // The store's peer_signature_styles as read or learnt by this process.
   mutable std::mutex styles_mutex_;
   mutable std::unordered_map<std::string, store::DeliveryStore::SignatureStyle> styles_;

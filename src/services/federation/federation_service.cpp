@@ -76,14 +76,19 @@ FederationService::FederationService(const Config& config, store::Store& store,
       outgoing(store, uris, keys, &notifier),
       inbox(store, uris, resolver, outgoing, gate_options(config),
             config.limits.followers_per_remote_host, &blocks, config.rfc9421),
-      follows(store, uris, keys, resolver, outgoing) {}
+      follows(store, uris, keys, resolver, outgoing, &blocks) {}
 
 store::FederationStore::BlockEffect FederationService::block_domain(std::string_view host,
                                                                     std::string reason) {
-  auto normalised = domain_block_host(host);
+  auto normalised = host.size() > kMaxBlockHostLength ? std::nullopt : domain_block_host(host);
   if (!normalised)
-    throw ApiError::unprocessable("'" + std::string(host) + "' is not a host name")
+    throw ApiError::unprocessable("'" + std::string(host.substr(0, kMaxBlockHostLength)) +
+                                  "' is not a host name")
         .with_field("host");
+  if (reason.size() > kMaxBlockReasonLength)
+    throw ApiError::unprocessable("reason must be at most " +
+                                  std::to_string(kMaxBlockReasonLength) + " bytes")
+        .with_field("reason");
   auto effect = store.add_domain_block({*normalised, std::move(reason), unix_now()});
   blocks.invalidate();
   spdlog::info("domain block {}: {} followers removed, {} queued deliveries dropped", *normalised,

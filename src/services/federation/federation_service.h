@@ -27,6 +27,8 @@ class FederationService {
   // ("example.com", "example.com:8443", a URL); ApiError 422 when it names no host.
   store::FederationStore::BlockEffect block_domain(std::string_view host, std::string reason);
   bool unblock_domain(std::string_view host);
+  static constexpr std::size_t kMaxBlockHostLength = 253;
+  static constexpr std::size_t kMaxBlockReasonLength = 500;
   std::vector<store::DomainBlock> domain_blocks();
 
   store::Store& store;

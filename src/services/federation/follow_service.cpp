@@ -43,8 +43,14 @@ std::string authority_of(const std::string& url) {
 }  // namespace
 
 FollowService::FollowService(store::Store& store, const activitypub::Uris& uris,
-                             crypto::KeyStore& keys, ActorResolver& resolver, Outgoing& outgoing)
-    : store_(store), uris_(uris), keys_(keys), resolver_(resolver), outgoing_(outgoing) {}
+                             crypto::KeyStore& keys, ActorResolver& resolver, Outgoing& outgoing,
+                             const DomainBlockList* blocks)
+    : store_(store),
+      uris_(uris),
+      keys_(keys),
+      resolver_(resolver),
+      outgoing_(outgoing),
+      blocks_(blocks) {}
 
 void FollowService::refuse_local(std::string_view actor_url_or_host) const {
   const std::string text(actor_url_or_host);
@@ -161,7 +167,13 @@ std::vector<store::Following> FollowService::following(const std::string& userna
 
 std::vector<store::RemoteClaim> FollowService::remote_claims(const std::string& actor_url,
                                                              int limit) {
-  return store_.list_remote_claims(actor_url, limit);
+  auto claims = store_.list_remote_claims(actor_url, limit);
+  // A blocked domain's claims stay stored (lifting the block shows them again) but are not
+  // served while it is blocked.
+  if (blocks_)
+    std::erase_if(claims,
+                  [&](const store::RemoteClaim& c) { return blocks_->blocks_url(c.actor_url); });
+  return claims;
 }
 
 }  // namespace artdag::services::federation

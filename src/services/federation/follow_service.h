@@ -17,6 +17,7 @@
 #include "activitypub/uris.h"
 #include "crypto/key_store.h"
 #include "services/federation/actor_resolver.h"
+#include "services/federation/domain_blocks.h"
 #include "services/federation/outgoing.h"
 #include "store/store.h"
 #include "util/json.h"
@@ -31,8 +32,10 @@ struct FollowOutcome {
 
 class FollowService {
  public:
+  // `blocks` (may be null) hides the remote claims of blocked domains.
   FollowService(store::Store& store, const activitypub::Uris& uris, crypto::KeyStore& keys,
-                ActorResolver& resolver, Outgoing& outgoing);
+                ActorResolver& resolver, Outgoing& outgoing,
+                const DomainBlockList* blocks = nullptr);
 
   // `target`: "acct:user@host" (also "user@host", "@user@host") or an actor URL. The actor is
   // fetched fresh; the follow is stored as pending and a Follow queued to the actor's inbox.
@@ -62,6 +65,7 @@ class FollowService {
   crypto::KeyStore& keys_;
   ActorResolver& resolver_;
   Outgoing& outgoing_;
+  const DomainBlockList* blocks_;
 };
 
 }  // namespace artdag::services::federation

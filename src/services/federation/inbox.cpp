@@ -11,6 +11,7 @@
 #include "crypto/rsa_key.h"
 #include "services/federation/inbox/handlers.h"
 #include "util/error.h"
+#include "util/metrics.h"
 #include "util/text.h"
 
 namespace artdag::services::federation {
@@ -92,6 +93,25 @@ void InboxService::maybe_purge(int64_t now) {
 }
 
 InboxResult InboxService::receive(const InboxPost& post) {
+  try {
+    auto result = receive_checked(post);
+    metrics::inbox_answered("accepted", 202);
+    return result;
+  } catch (const ApiError& e) {
+    // The reason codes are literals of the inbox's checks; an error without one counts by
+    // its status.
+    const std::string result =
+        e.reason().empty() ? "status_" + std::to_string(e.status()) : e.reason();
+    metrics::inbox_answered(result, e.status());
+    if (e.status() == 429) metrics::rate_limited("inbox_" + result);
+    throw;
+  } catch (...) {
+    metrics::inbox_answered("error", 500);
+    throw;
+  }
+}
+
+InboxResult InboxService::receive_checked(const InboxPost& post) {
   if (post.username && !store_.find_user(*post.username)) throw ApiError::not_found("No such user");
   if (post.body.size() > kMaxInboxBody) throw ApiError::too_large("Request body too large");
 

@@ -99,6 +99,7 @@ class InboxService {
   InboxGate& gate() { return gate_; }
 
  private:
+  InboxResult receive_checked(const InboxPost& post);  // receive() without its metrics
   // The signer, fetched through the gate (not stored); nullopt for a self-Delete of a gone
   // actor. Throws the 401/429 refusals.
   std::optional<store::RemoteActor> fetch_signer(const InboxPost& post, const std::string& actor,

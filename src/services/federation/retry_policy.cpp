@@ -17,11 +17,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-Verdict retry(std::string reason, std::optional<int64_t> retry_after = std::nullopt) {
-  return {Outcome::kRetry, std::move(reason), retry_after};
+Verdict retry(std::string_view kind, std::string reason,
+              std::optional<int64_t> retry_after = std::nullopt) {
+  return {Outcome::kRetry, std::move(reason), retry_after, kind};
 }
-Verdict drop(std::string reason) {
-  return {Outcome::kDrop, std::move(reason), std::nullopt};
+Verdict drop(std::string_view kind, std::string reason) {
+  return {Outcome::kDrop, std::move(reason), std::nullopt, kind};
 }
 
 }  // namespace
@@ -43,15 +44,17 @@ std::optional<int64_t> parse_retry_after(std::string_view value, int64_t now) {
 
 Verdict classify_response(long status, std::string_view retry_after, int64_t now) {
   const std::string code = "HTTP " + std::to_string(status);
-  if (status >= 200 && status < 300) return {Outcome::kDelivered, "", std::nullopt};
+  if (status >= 200 && status < 300) return {Outcome::kDelivered, "", std::nullopt, ""};
   if (status == 429 || status == 503) {
     auto wait = retry_after.empty() ? std::nullopt : parse_retry_after(retry_after, now);
-    return retry(code, wait);
+    return retry("throttled", code, wait);
   }
-  if (status == 408 || (status >= 500 && status < 600)) return retry(code);
-  if (status >= 400 && status < 500) return drop(code);
-  if (status >= 300 && status < 400) return drop(code + " (redirects are not followed)");
-  return drop(code + " (unexpected status)");
+  if (status == 408) return retry("http_4xx", code);
+  if (status >= 500 && status < 600) return retry("http_5xx", code);
+  if (status >= 400 && status < 500) return drop("http_4xx", code);
+  if (status >= 300 && status < 400)
+    return drop("redirect", code + " (redirects are not followed)");
+  return drop("http_other", code + " (unexpected status)");
 }
 
 Verdict classify_fetch_error(net::FetchError::Kind kind, std::string_view message) {
@@ -59,19 +62,22 @@ Verdict classify_fetch_error(net::FetchError::Kind kind, std::string_view messag
   std::string text(message);
   switch (kind) {
     case Kind::kBadUrl:
-      return drop("bad inbox URL: " + text);
+      return drop("bad_url", "bad inbox URL: " + text);
     case Kind::kForbiddenAddress:
-      return drop("refused by the outbound guard: " + text);
+      return drop("guard", "refused by the outbound guard: " + text);
     case Kind::kTooManyRedirects:
-      return drop(text);
+      return drop("redirect", text);
     case Kind::kResolve:
     case Kind::kConnect:
+      return retry("connect", text);
     case Kind::kTimeout:
+      return retry("timeout", text);
     case Kind::kTooLarge:
+      return retry("too_large", text);
     case Kind::kNetwork:
       break;
   }
-  return retry(text);
+  return retry("network", text);
 }
 
 int64_t RetryPolicy::delay_after(int failures, double jitter) const {

@@ -35,6 +35,10 @@ struct Verdict {
   Outcome outcome = Outcome::kRetry;
   std::string reason;                  // for last_error and logs; empty when delivered
   std::optional<int64_t> retry_after;  // seconds the peer asked us to wait (429/503 only)
+  // What went wrong, from a fixed set (the label of the delivery-failure metric):
+  // "http_4xx", "http_5xx", "http_other", "throttled" (429/503), "redirect", "bad_url", "guard",
+  // "connect", "timeout", "too_large", "network", "blocked", "signing", "error".
+  std::string_view kind;
 };
 
 // Seconds from a Retry-After value: delta-seconds, or an HTTP-date taken relative to `now`
