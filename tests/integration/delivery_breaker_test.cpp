@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -19,13 +18,6 @@ namespace artdag::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-double sample(const std::string& exposition, const std::string& series) {
-  std::istringstream lines(exposition);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-  return -1;
-}
 
 TEST(DeliveryBreaker, AFailingHostIsHeldThenEverythingIsDeliveredOnce) {
   if (postgresql_unavailable()) GTEST_SKIP() << "ARTDAG_TEST_PG_URL not set";
@@ -70,7 +62,8 @@ TEST(DeliveryBreaker, AFailingHostIsHeldThenEverythingIsDeliveredOnce) {
   std::this_thread::sleep_for(1500ms);
   EXPECT_EQ(receiver.count(), while_open) << "the host's jobs are held while the breaker is open";
   auto metrics = http_request("GET", server.url("/metrics"));
-  EXPECT_EQ(sample(metrics.body, "artdag_delivery_open_circuit_breakers"), 1) << metrics.body;
+  EXPECT_EQ(metric_sample(metrics.body, "artdag_delivery_open_circuit_breakers"), 1)
+      << metrics.body;
   {
     auto store = server.open_store();
     EXPECT_EQ(store->list_deliveries("dead", 10).size(), 0u) << "nothing given up";
@@ -97,8 +90,9 @@ TEST(DeliveryBreaker, AFailingHostIsHeldThenEverythingIsDeliveredOnce) {
   auto store = server.open_store();
   EXPECT_EQ(store->list_deliveries("dead", 10).size(), 0u);
   metrics = http_request("GET", server.url("/metrics"));
-  EXPECT_EQ(sample(metrics.body, "artdag_delivery_open_circuit_breakers"), 0);
-  EXPECT_EQ(sample(metrics.body, R"(artdag_delivery_attempts_total{outcome="delivered"})"), 6);
+  EXPECT_EQ(metric_sample(metrics.body, "artdag_delivery_open_circuit_breakers"), 0);
+  EXPECT_EQ(metric_sample(metrics.body, R"(artdag_delivery_attempts_total{outcome="delivered"})"),
+            6);
 }
 
 }  // namespace

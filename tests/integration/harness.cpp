@@ -112,6 +112,13 @@ int connect_from(const std::string& from, int port) {
   return fd;
 }
 
+double metric_sample(const std::string& exposition, const std::string& series) {
+  std::istringstream lines(exposition);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  return -1;
+}
+
 bool using_postgresql() {
   const char* backend = std::getenv("ARTDAG_TEST_BACKEND");
   return backend && std::string(backend) == "postgresql";

@@ -41,6 +41,9 @@ HttpResult http_request(const std::string& method, const std::string& url,
 // tests that must control every byte (slow clients, idle connections).
 int connect_from(const std::string& from, int port);
 
+// The value of one series ("name{labels}") in a Prometheus exposition; -1 when it is absent.
+double metric_sample(const std::string& exposition, const std::string& series);
+
 // Polls `done` every 50 ms until it holds or `timeout` passes.
 template <class F>
 bool eventually(F done, std::chrono::milliseconds timeout) {

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "harness.h"
 #include "inbox_receiver.h"
@@ -15,14 +14,6 @@ namespace artdag::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// The value of one series ("name{labels}") in an exposition; -1 when it is absent.
-double sample(const std::string& exposition, const std::string& series) {
-  std::istringstream lines(exposition);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-  return -1;
-}
 
 class MetricsTest : public ::testing::Test {
  protected:
@@ -109,14 +100,16 @@ TEST_F(MetricsTest, CountersMoveWithRequestsClaimsInboxRefusalsAndDeliveries) {
   ASSERT_TRUE(eventually(
       [&] {
         after = scrape();
-        return sample(after, R"(artdag_delivery_attempts_total{outcome="delivered"})") >= 1 &&
-               sample(after, R"(artdag_delivery_attempts_total{outcome="dropped"})") >= 1 &&
-               sample(after, "artdag_claim_log_checkpoint_size") >= 1;
+        return metric_sample(after, R"(artdag_delivery_attempts_total{outcome="delivered"})") >=
+                   1 &&
+               metric_sample(after, R"(artdag_delivery_attempts_total{outcome="dropped"})") >= 1 &&
+               metric_sample(after, "artdag_claim_log_checkpoint_size") >= 1;
       },
       10s))
       << after;
   const auto moved = [&](const std::string& series) {
-    return std::max(0.0, sample(after, series)) - std::max(0.0, sample(before, series));
+    return std::max(0.0, metric_sample(after, series)) -
+           std::max(0.0, metric_sample(before, series));
   };
   EXPECT_EQ(moved(R"(artdag_http_requests_total{method="POST",route="/assets",status="201"})"), 1);
   EXPECT_EQ(moved(R"(artdag_http_requests_total{method="GET",route="none",status="404"})"), 1);
@@ -124,9 +117,9 @@ TEST_F(MetricsTest, CountersMoveWithRequestsClaimsInboxRefusalsAndDeliveries) {
   EXPECT_EQ(moved(R"(artdag_inbox_requests_total{result="signature_check"})"), 1);
   EXPECT_EQ(moved(R"(artdag_signature_failures_total{reason="signature_check"})"), 1);
   EXPECT_EQ(moved(R"(artdag_delivery_failures_total{kind="http_4xx"})"), 1);
-  EXPECT_EQ(sample(after, "artdag_claim_log_entries"), 1);
-  EXPECT_EQ(sample(after, "artdag_claim_log_integration_lag_entries"), 0);
-  EXPECT_EQ(sample(after, "artdag_delivery_queue_depth"), 0);
+  EXPECT_EQ(metric_sample(after, "artdag_claim_log_entries"), 1);
+  EXPECT_EQ(metric_sample(after, "artdag_claim_log_integration_lag_entries"), 0);
+  EXPECT_EQ(metric_sample(after, "artdag_delivery_queue_depth"), 0);
   EXPECT_GE(moved(R"(artdag_http_request_duration_seconds_count{method="POST",route="/assets"})"),
             1);
   EXPECT_EQ(moved(R"(artdag_http_requests_total{method="POST",route="/inbox",status="401"})"), 1);
