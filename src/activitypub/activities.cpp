@@ -23,6 +23,20 @@ Json undo_activity(std::string_view id, std::string_view actor, Json object, std
               {"to", Json::array({to})}};
 }
 
+Json update_actor_activity(const Uris& uris, std::string_view username, std::string_view id,
+                           Json actor_document, std::string_view published) {
+  Json context = actor_document.value("@context", Json(kActivityStreamsContext));
+  actor_document.erase("@context");
+  return Json{{"@context", std::move(context)},
+              {"id", id},
+              {"type", "Update"},
+              {"actor", uris.actor(username)},
+              {"object", std::move(actor_document)},
+              {"published", published},
+              {"to", Json::array({kPublicCollection})},
+              {"cc", Json::array({uris.followers(username)})}};
+}
+
 Json accept_activity(std::string_view id, std::string_view actor, Json follow,
                      std::string_view follower) {
   return Json{{"@context", kActivityStreamsContext},

@@ -1,6 +1,6 @@
 #pragma once
-// The activities a local user sends that are not asset claims: Follow, Undo, Accept and
-// Announce. Pure builders; every URL comes from the caller or from Uris.
+// The activities a local user sends that are not asset claims: Follow, Undo, Accept, Update
+// (of the actor) and Announce. Pure builders; every URL comes from the caller or from Uris.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,6 +25,12 @@ Json undo_activity(std::string_view id, std::string_view actor, Json object, std
 // follower.
 Json accept_activity(std::string_view id, std::string_view actor, Json follow,
                      std::string_view follower);
+
+// An Update `id` of `username`'s own actor, published at `published` (ISO 8601): the actor
+// document as served (its @context moves to the activity), to Public, cc the followers. What
+// a key rotation sends so followers fetch the actor again.
+Json update_actor_activity(const Uris& uris, std::string_view username, std::string_view id,
+                           Json actor_document, std::string_view published);
 
 // The unsigned Announce `activity_id` by `username` of `asset`'s object, published at
 // `published`: to Public, cc the user's followers and the asset owner's actor. Sign it with

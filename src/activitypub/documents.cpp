@@ -44,9 +44,18 @@ Json software_generator(const Uris& uris) {
   };
 }
 
-Json actor_document(const Uris& uris, const store::User& user, std::string_view public_key_pem,
-                    const crypto::Ed25519PublicKey& ed25519_key) {
+Json actor_document(const Uris& uris, const store::User& user,
+                    const std::vector<crypto::PublishedKeys>& keys) {
+  if (keys.empty()) throw std::invalid_argument("an actor document needs at least one key");
   const std::string actor = uris.actor(user.username);
+  Json public_keys = Json::array();
+  Json assertion_keys = Json::array();
+  for (const auto& key : keys) {
+    public_keys.push_back({{"id", uris.key_id(user.username, key.generation)},
+                           {"owner", actor},
+                           {"publicKeyPem", key.rsa_public_pem}});
+    assertion_keys.push_back(ed25519_multikey_entry(actor, key.ed25519, key.generation));
+  }
   Json context = activity_context();
   context.push_back(kMultikeyContext);
   Json doc = {
@@ -61,9 +70,8 @@ Json actor_document(const Uris& uris, const store::User& user, std::string_view 
       {"following", uris.following(user.username)},
       {"url", actor},
       {"manuallyApprovesFollowers", false},
-      {"publicKey",
-       {{"id", uris.key_id(user.username)}, {"owner", actor}, {"publicKeyPem", public_key_pem}}},
-      {"assertionMethod", Json::array({ed25519_multikey_entry(actor, ed25519_key)})},
+      {"publicKey", keys.size() == 1 ? std::move(public_keys[0]) : std::move(public_keys)},
+      {"assertionMethod", std::move(assertion_keys)},
       {"generator", software_generator(uris)},
       {"endpoints", {{"sharedInbox", uris.shared_inbox()}}},
   };

@@ -9,6 +9,7 @@
 
 #include "activitypub/uris.h"
 #include "crypto/ed25519_key.h"
+#include "crypto/key_store.h"
 #include "store/rows.h"
 #include "util/identifiers.h"
 #include "util/json.h"
@@ -22,8 +23,12 @@ Json activity_context();
 // `publicKey` (#main-key: draft-cavage, RFC 9421, the claim signature), its Ed25519 key as a
 // FEP-521a Multikey in `assertionMethod` (#ed25519-key: FEP-8b32 proofs), and a FEP-844e
 // `generator` saying which signature specifications this software implements.
-Json actor_document(const Uris& uris, const store::User& user, std::string_view public_key_pem,
-                    const crypto::Ed25519PublicKey& ed25519_key);
+// `keys` holds every key generation, the current one first (KeyStore::published). After a
+// rotation `publicKey` is an array, the current key first (what servers that read one key
+// take), then every earlier one (#main-key-{n}, ..., #main-key), so each old claim verifies
+// with the key its signature.creator names; `assertionMethod` lists the Ed25519 keys so.
+Json actor_document(const Uris& uris, const store::User& user,
+                    const std::vector<crypto::PublishedKeys>& keys);
 
 // FEP-844e: the Application that made our actors, with what it implements (RFC 9421 HTTP
 // Message Signatures, FEP-8b32 integrity proofs, FEP-521a keys).

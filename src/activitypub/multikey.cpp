@@ -35,13 +35,14 @@ std::optional<crypto::Ed25519PublicKey> parse_ed25519_public_key_multibase(std::
   return key;
 }
 
-std::string ed25519_key_id(std::string_view actor_id) {
+std::string ed25519_key_id(std::string_view actor_id, int generation) {
+  if (generation > 1) return std::string(actor_id) + "#ed25519-key-" + std::to_string(generation);
   return std::string(actor_id) + "#ed25519-key";
 }
 
 nlohmann::json ed25519_multikey_entry(std::string_view actor_id,
-                                      const crypto::Ed25519PublicKey& key) {
-  return {{"id", ed25519_key_id(actor_id)},
+                                      const crypto::Ed25519PublicKey& key, int generation) {
+  return {{"id", ed25519_key_id(actor_id, generation)},
           {"type", "Multikey"},
           {"controller", std::string(actor_id)},
           {"publicKeyMultibase", ed25519_public_key_multibase(key)}};

@@ -21,13 +21,14 @@ std::string ed25519_public_key_multibase(const crypto::Ed25519PublicKey& key);
 // ed25519-pub multicodec prefix 0xed 0x01 and exactly 32 key bytes.
 std::optional<crypto::Ed25519PublicKey> parse_ed25519_public_key_multibase(std::string_view text);
 
-// "<actor>#ed25519-key": the id under which an actor's Ed25519 key is published.
-std::string ed25519_key_id(std::string_view actor_id);
+// "<actor>#ed25519-key": the id under which an actor's Ed25519 key is published; a rotated
+// key generation n > 1 is "<actor>#ed25519-key-{n}".
+std::string ed25519_key_id(std::string_view actor_id, int generation = 1);
 
-// {"id": "<actor>#ed25519-key", "type": "Multikey", "controller": "<actor>",
+// {"id": ed25519_key_id(actor, generation), "type": "Multikey", "controller": "<actor>",
 //  "publicKeyMultibase": "z6Mk..."}: one entry of the actor's `assertionMethod` array.
 nlohmann::json ed25519_multikey_entry(std::string_view actor_id,
-                                      const crypto::Ed25519PublicKey& key);
+                                      const crypto::Ed25519PublicKey& key, int generation = 1);
 
 struct AssertionKey {
   std::string id;  // the Multikey's id, what a proof's verificationMethod names

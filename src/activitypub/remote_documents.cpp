@@ -194,6 +194,27 @@ Checked<ActorDocument> read_actor_document(const Json& doc, std::string_view fet
   return Result::fail(reason);
 }
 
+std::optional<std::string> actor_public_key_pem(const Json& actor, std::string_view key_id) {
+  if (!actor.is_object()) return std::nullopt;
+  const auto* id = string_member(actor, "id");
+  auto keys = actor.find("publicKey");
+  if (!id || keys == actor.end()) return std::nullopt;
+  const auto matches = [&](const Json& key) -> const std::string* {
+    if (!key.is_object()) return nullptr;
+    const auto* entry_id = string_member(key, "id");
+    const auto* owner = string_member(key, "owner");
+    const auto* pem = string_member(key, "publicKeyPem");
+    return entry_id && *entry_id == key_id && owner && *owner == *id ? pem : nullptr;
+  };
+  if (keys->is_object()) {
+    if (const auto* pem = matches(*keys)) return *pem;
+  } else if (keys->is_array()) {
+    for (const auto& key : *keys)
+      if (const auto* pem = matches(key)) return *pem;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> jrd_self_link(const Json& jrd) {
   if (!jrd.is_object()) return std::nullopt;
   auto links = jrd.find("links");

@@ -58,6 +58,12 @@ struct ActorDocument {
 // `id` is on the actor's origin and whose `publicKeyPem` is an RSA public key.
 Checked<ActorDocument> read_actor_document(const Json& doc, std::string_view fetched_url);
 
+// The publicKeyPem of the actor's `publicKey` entry (an object, or one of an array) whose id
+// is `key_id` and whose owner is the actor: how a claim signed before a key rotation finds
+// the key its signature.creator names. nullopt when the actor publishes no such key. The PEM
+// is not parsed here.
+std::optional<std::string> actor_public_key_pem(const Json& actor, std::string_view key_id);
+
 // The `href` of the JRD's `self` link typed application/activity+json (or application/ld+json
 // with the ActivityStreams profile); nullopt when there is none or it is not an http(s) URL.
 std::optional<std::string> jrd_self_link(const Json& jrd);

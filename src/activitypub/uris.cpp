@@ -100,7 +100,8 @@ std::string Uris::under_base(std::string_view path) const {
 std::string Uris::actor(std::string_view username) const {
   return under_base("/users/" + encode_component(username));
 }
-std::string Uris::key_id(std::string_view username) const {
+std::string Uris::key_id(std::string_view username, int generation) const {
+  if (generation > 1) return actor(username) + "#main-key-" + std::to_string(generation);
   return actor(username) + "#main-key";
 }
 std::string Uris::inbox(std::string_view username) const {

@@ -42,8 +42,9 @@ class Uris {
   const std::string& domain() const { return domain_; }        // "artdag.rose-ash.com"
   const std::string& authority() const { return authority_; }  // host[:port] of base
 
-  std::string actor(std::string_view username) const;       // BASE/users/{u}
-  std::string key_id(std::string_view username) const;      // BASE/users/{u}#main-key
+  std::string actor(std::string_view username) const;  // BASE/users/{u}
+  // BASE/users/{u}#main-key; a rotated key generation n > 1: BASE/users/{u}#main-key-{n}.
+  std::string key_id(std::string_view username, int generation = 1) const;
   std::string inbox(std::string_view username) const;       // BASE/users/{u}/inbox
   std::string outbox(std::string_view username) const;      // BASE/users/{u}/outbox
   std::string followers(std::string_view username) const;   // BASE/users/{u}/followers

@@ -18,6 +18,28 @@ Response public_doc(Response res) {
   res.set_header("Access-Control-Allow-Origin", "*");
   return res;
 }
+
+// An ActivityPub document (actor, collection, activity, object). Under authorized fetch
+// (ARTDAG_AUTHORIZED_FETCH=1) it answers only GETs signed by an actor of a domain we do not
+// block: its answer then depends on who asks, so it is never repeated from the response cache
+// (not add_public) and is private to other caches. The instance actor stays public: servers
+// that sign their fetches need its key to check ours.
+void add_document(Router& router, services::Services& services, const std::string& pattern,
+                  http::Handler handler) {
+  if (!services.config.authorized_fetch) {
+    router.add_public(pattern, std::move(handler));
+    return;
+  }
+  const bool actor_route = pattern == "/users/{username}";
+  router.add("GET", pattern, [&services, actor_route, handler = std::move(handler)](Request& req) {
+    if (actor_route && req.param("username") == services.config.instance_user) return handler(req);
+    const services::federation::SignedGet get{req.target, req.headers, req.remote_address};
+    services.federation.inbox.verify_signed_get(get);
+    Response res = handler(req);
+    res.set_header("Cache-Control", "private");
+    return res;
+  });
+}
 }  // namespace
 
 void add_activitypub_routes(Router& router, services::Services& services) {
@@ -44,20 +66,20 @@ void add_activitypub_routes(Router& router, services::Services& services) {
                                      "application/xrd+xml; charset=utf-8"));
   });
 
-  router.add_public("/users/{username}", [&pub](Request& req) {
+  add_document(router, services, "/users/{username}", [&pub](Request& req) {
     return public_doc(Response::activity_json(200, pub.actor(req.param("username"))));
   });
 
-  router.add_public("/users/{username}/outbox", [&pub](Request& req) {
+  add_document(router, services, "/users/{username}/outbox", [&pub](Request& req) {
     return public_doc(Response::activity_json(200, pub.outbox(req.param("username"), req.query)));
   });
 
-  router.add_public("/users/{username}/followers", [&pub](Request& req) {
+  add_document(router, services, "/users/{username}/followers", [&pub](Request& req) {
     return public_doc(
         Response::activity_json(200, pub.followers(req.param("username"), req.query)));
   });
 
-  router.add_public("/users/{username}/following", [&pub](Request& req) {
+  add_document(router, services, "/users/{username}/following", [&pub](Request& req) {
     return public_doc(
         Response::activity_json(200, pub.following(req.param("username"), req.query)));
   });
@@ -75,12 +97,12 @@ void add_activitypub_routes(Router& router, services::Services& services) {
     return public_doc(Response::json(200, body));
   });
 
-  router.add_public("/activities/{index}", [&pub](Request& req) {
+  add_document(router, services, "/activities/{index}", [&pub](Request& req) {
     return public_doc(
         Response::text(200, pub.activity_wire(req.param("index")), "application/activity+json"));
   });
 
-  router.add_public("/objects/{hash}", [&pub](Request& req) {
+  add_document(router, services, "/objects/{hash}", [&pub](Request& req) {
     return public_doc(Response::activity_json(200, pub.object(req.param("hash"))));
   });
 }

@@ -65,6 +65,16 @@ void add_log_routes(Router& router, services::Services& services) {
       throw ApiError::bad_request("Name the activity: /log/proof?id=<activity id>");
     return note_text(log.proof_for_id(*id), "max-age=1");
   });
+  // The federated registry: every known claim of a hash and the verdict. Not cached: the
+  // background prover changes it without a request.
+  router.add("GET", "/claims/{content_hash}", [&services](Request& req) {
+    Json claims = Json::array();
+    for (const auto& claim : services.claims.claims_of(req.param("content_hash")))
+      claims.push_back(services::claim_log::claim_json(claim));
+    auto res = Response::json(200, Json{{"claims", std::move(claims)}});
+    res.set_header("Access-Control-Allow-Origin", "*");
+    return res;
+  });
 }
 
 }  // namespace artdag::api

@@ -30,6 +30,7 @@ int serve(Config config, std::unique_ptr<store::Store> store,
   delivery->start();
   services.claim_log.start();
   services.witness_submitter.start();
+  services.claim_prover.start();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   started)
                 .count();
@@ -39,6 +40,7 @@ int serve(Config config, std::unique_ptr<store::Store> store,
   // Stop claiming, give back unsent leases, let in-flight deliveries end (bounded by their
   // timeout); whatever is left stays in the database for the next start.
   delivery->stop();
+  services.claim_prover.stop();
   services.witness_submitter.stop();
   services.claim_log.stop();
   spdlog::info("stopped");

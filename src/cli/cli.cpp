@@ -18,6 +18,7 @@
 #include "activitypub/multikey.h"
 #include "activitypub/remote_documents.h"
 #include "app/serve.h"
+#include "cli/claims_command.h"
 #include "cli/log_tools.h"
 #include "config/config.h"
 #include "crypto/hash.h"
@@ -130,16 +131,10 @@ services::Services offline_services(const ConfigOverrides& overrides) {
   return services::Services(std::move(config), std::move(store));
 }
 
-// The actor's publicKey: its PEM and id, fetched with the outbound rules of the server.
-// What an actor document gives `verify`: its RSA key (the claim signature) and its Ed25519
-// assertionMethod keys (the FEP-8b32 proof).
-struct ActorKeys {
-  std::string public_key_pem;
-  std::string key_id;
-  Json document;
-};
-
-ActorKeys fetch_actor_keys(const std::string& actor_url) {
+// The actor document `verify` checks a claim against, fetched with the outbound rules of the
+// server: its RSA keys (the claim signature: the one its signature.creator names, every key
+// generation stays published) and its Ed25519 assertionMethod keys (the FEP-8b32 proof).
+Json fetch_actor_document(const std::string& actor_url) {
   net::HttpClient client(services::outbound_policy(load_config(process_env())));
   net::RequestOptions options;
   options.max_redirects = 3;
@@ -154,7 +149,7 @@ ActorKeys fetch_actor_keys(const std::string& actor_url) {
   Json actor = Json::parse(response.body, nullptr, false);
   auto document = activitypub::read_actor_document(actor, actor_url);
   if (!document) throw Fatal(actor_url + " is not a usable actor: " + document.error);
-  return {document.value->public_key_pem, document.value->key_id, std::move(actor)};
+  return actor;
 }
 
 // The FEP-8b32 proof of a claim, when it has one: checked with `actor`'s assertionMethod key
@@ -220,27 +215,33 @@ int verify(const std::string& activity_file, const std::string& key_file,
   if (!activity_in) throw Fatal("cannot read " + activity_file);
   std::stringstream activity_text;
   activity_text << activity_in.rdbuf();
-  std::stringstream key_text;
-  std::string expected_creator;
-  Json actor_document;
-  if (actor_url.empty() && key_file.empty()) throw Fatal("verify needs --public-key or --actor");
-  if (!actor_url.empty()) {
-    auto actor = fetch_actor_keys(actor_url);
-    key_text << actor.public_key_pem;
-    expected_creator = actor.key_id;
-    actor_document = std::move(actor.document);
-  } else {
-    std::ifstream key_in(key_file);
-    if (!key_in) throw Fatal("cannot read " + key_file);
-    key_text << key_in.rdbuf();
-  }
-
   Json activity;
   try {
     activity = parse_json_object(activity_text.str(), 64);
   } catch (const ApiError& e) {
     throw Fatal(activity_file + ": " + e.detail());
   }
+  std::stringstream key_text;
+  std::string expected_creator;
+  Json actor_document;
+  if (actor_url.empty() && key_file.empty()) throw Fatal("verify needs --public-key or --actor");
+  if (!actor_url.empty()) {
+    actor_document = fetch_actor_document(actor_url);
+    expected_creator = activity.value("signature", Json::object()).value("creator", std::string());
+    const auto pem = activitypub::actor_public_key_pem(actor_document, expected_creator);
+    if (!pem) {
+      std::cout << "invalid: signed with "
+                << (expected_creator.empty() ? "no key" : expected_creator) << ", which "
+                << actor_url << " does not publish\n";
+      return 1;
+    }
+    key_text << *pem;
+  } else {
+    std::ifstream key_in(key_file);
+    if (!key_in) throw Fatal("cannot read " + key_file);
+    key_text << key_in.rdbuf();
+  }
+
   crypto::RsaKey key = [&] {
     try {
       return crypto::RsaKey::from_public_pem(key_text.str());
@@ -379,6 +380,14 @@ int run(int argc, char** argv) {
   role_cmd->add_option("username", role_user)->required();
   role_cmd->add_option("role", role_name, "admin or user")->required();
 
+  std::string rotate_user;
+  auto* rotate_cmd = app.add_subcommand(
+      "rotate-keys",
+      "new RSA and Ed25519 keys for a user, under new key ids (the old ones stay published); "
+      "its followers are sent an Update of the actor");
+  add_data_flags(rotate_cmd);
+  rotate_cmd->add_option("username", rotate_user)->required();
+
   std::string block_host, block_reason;
   auto* block_cmd = app.add_subcommand(
       "domain-block", "block a domain (and its subdomains) from federating with this server");
@@ -393,6 +402,12 @@ int run(int argc, char** argv) {
   block_remove->add_option("host", block_host)->required();
   auto* block_list = block_cmd->add_subcommand("list", "the blocked domains, with reasons");
   add_data_flags(block_list);
+
+  std::string claims_hash;
+  auto* claims_cmd = app.add_subcommand(
+      "claims", "every known claim of a content hash, which is the earliest and on what evidence");
+  add_data_flags(claims_cmd);
+  claims_cmd->add_option("content_hash", claims_hash, "the SHA3-256 content hash")->required();
 
   std::string monitor_prefix, monitor_key, monitor_state;
   auto* monitor_cmd = app.add_subcommand(
@@ -435,6 +450,16 @@ int run(int argc, char** argv) {
                 << "\n";
       return 0;
     }
+    if (*rotate_cmd) {
+      auto services = offline_services(overrides);
+      const auto rotation = services.rotate_keys(rotate_user);
+      std::cout << rotate_user << " now signs with "
+                << services.uris.key_id(rotate_user, rotation.generation) << " and "
+                << activitypub::ed25519_key_id(services.uris.actor(rotate_user),
+                                               rotation.generation)
+                << "; the Update of the actor is queued for " << rotation.inboxes << " inboxes\n";
+      return 0;
+    }
     if (*block_add) {
       auto services = offline_services(overrides);
       auto effect = services.federation.block_domain(block_host, block_reason);
@@ -456,6 +481,10 @@ int run(int argc, char** argv) {
         std::cout << block.host << "\t" << iso8601_utc(block.created_at) << "\t" << block.reason
                   << "\n";
       return 0;
+    }
+    if (*claims_cmd) {
+      auto services = offline_services(overrides);
+      return print_claims(services, claims_hash, std::cout);
     }
     if (*verify_cmd) return verify(activity_file, key_file, actor_url, proof_key, log_check);
     if (*monitor_cmd) return log_monitor(monitor_prefix, monitor_key, monitor_state);

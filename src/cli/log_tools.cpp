@@ -162,13 +162,16 @@ class EntryChecker {
   crypto::RsaKey key_of(const std::string& key_id, const std::string& at) {
     if (auto it = keys_.find(key_id); it != keys_.end()) return it->second;
     const std::string actor_url = key_id.substr(0, key_id.find('#'));
-    auto document = activitypub::read_actor_document(client_.get_json(actor_url), actor_url);
+    const Json actor = client_.get_json(actor_url);
+    auto document = activitypub::read_actor_document(actor, actor_url);
     if (!document)
       throw CheckFailed(at + "its actor " + actor_url + " is unusable: " + document.error);
-    if (document.value->key_id != key_id)
+    // Any generation the actor publishes: a claim made before a key rotation names its key.
+    const auto pem = activitypub::actor_public_key_pem(actor, key_id);
+    if (!pem)
       throw CheckFailed(at + "signed with " + key_id + ", which " + actor_url +
                         " does not publish");
-    auto key = crypto::RsaKey::from_public_pem(document.value->public_key_pem);
+    auto key = crypto::RsaKey::from_public_pem(*pem);
     keys_.emplace(key_id, key);
     return key;
   }

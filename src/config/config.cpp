@@ -177,6 +177,7 @@ Config load_config(const EnvLookup& env, const ConfigOverrides& overrides) {
     c.metrics_allow = *cidrs;
   }
   c.publish_domain_blocks = integer_setting(env, "ARTDAG_PUBLISH_DOMAIN_BLOCKS", 0, 0, 1) == 1;
+  c.authorized_fetch = integer_setting(env, "ARTDAG_AUTHORIZED_FETCH", 0, 0, 1) == 1;
   c.metrics_token = non_empty(env, "ARTDAG_METRICS_TOKEN").value_or("");
   if (!c.metrics_token.empty() && c.metrics_token.size() < 16)
     throw ConfigError("ARTDAG_METRICS_TOKEN must be at least 16 characters");

@@ -75,6 +75,9 @@ struct Config {
   // The home page lists the blocked domains with their reasons (ARTDAG_PUBLISH_DOMAIN_BLOCKS,
   // default 0: an operator's choice, as on Mastodon's /about).
   bool publish_domain_blocks = false;
+  // ARTDAG_AUTHORIZED_FETCH=1: ActivityPub documents (actors, collections, objects,
+  // activities) answer only GETs signed by an actor of a domain we do not block.
+  bool authorized_fetch = false;
   std::string allow_private_networks_text;  // as given, for logs
   Limits limits;
 

@@ -158,16 +158,21 @@ std::string read_private_key_file(const fs::path& path) {
 
 KeyStore::KeyStore(fs::path keys_dir) : dir_(std::move(keys_dir)) {}
 
+fs::path KeyStore::file(const std::string& username, int generation, const char* extension) const {
+  if (generation == 1) return dir_ / (username + extension);
+  return dir_ / (username + "+" + std::to_string(generation) + extension);
+}
+
 bool KeyStore::exists(const std::string& username) const {
   check_username(username);
   std::error_code error;
-  return fs::exists(dir_ / (username + ".pem"), error);
+  return fs::exists(file(username, 1, ".pem"), error);
 }
 
 RsaKey KeyStore::create(const std::string& username) {
   check_username(username);
-  const fs::path private_path = dir_ / (username + ".pem");
-  const fs::path public_path = dir_ / (username + ".pub");
+  const fs::path private_path = file(username, 1, ".pem");
+  const fs::path public_path = file(username, 1, ".pub");
   ensure_private_directory(dir_);
   // Cheap early refusal before spending time on key generation; write_new_file() is what
   // guarantees no overwrite, even against another process.
@@ -185,18 +190,29 @@ RsaKey KeyStore::create(const std::string& username) {
     ::unlink(private_path.c_str());  // ours: linked into place just above
     throw;
   }
+  // The Ed25519 key of the generation is made with it (older actors get theirs on first use).
+  Ed25519Key ed25519 = Ed25519Key::load_or_create(file(username, 1, ".ed25519"));
   sync_directory(dir_);
   std::lock_guard lock(mutex_);
-  cache_.insert_or_assign(username, key);
+  cache_.insert_or_assign(
+      username, Cached{UserKeys{1, key, std::move(ed25519)}, {}, std::chrono::steady_clock::now()});
   return key;
 }
 
-RsaKey KeyStore::load(const std::string& username) {
-  check_username(username);
-  std::lock_guard lock(mutex_);
-  if (auto cached = cache_.find(username); cached != cache_.end()) return cached->second;
-  const fs::path private_path = dir_ / (username + ".pem");
-  RsaKey key = [&] {
+KeyStore::Cached& KeyStore::entry(const std::string& username) {
+  const auto now = std::chrono::steady_clock::now();
+  auto it = cache_.find(username);
+  if (it != cache_.end() && now - it->second.checked < kRotationRecheck) return it->second;
+  // One stat per recheck in the usual case: is there a generation after the cached one?
+  int generation = it != cache_.end() ? it->second.keys.generation : 1;
+  std::error_code error;
+  while (fs::exists(file(username, generation + 1, ".pem"), error)) ++generation;
+  if (it != cache_.end() && it->second.keys.generation == generation) {
+    it->second.checked = now;
+    return it->second;
+  }
+  const fs::path private_path = file(username, generation, ".pem");
+  RsaKey rsa = [&] {
     std::string pem = read_private_key_file(private_path);
     try {
       return RsaKey::from_private_pem(pem);
@@ -204,15 +220,24 @@ RsaKey KeyStore::load(const std::string& username) {
       throw CryptoError("cannot load private key " + private_path.string() + ": " + e.what());
     }
   }();
-  cache_.emplace(username, key);
-  return key;
+  Ed25519Key ed25519 = Ed25519Key::load_or_create(file(username, generation, ".ed25519"));
+  Cached fresh{UserKeys{generation, std::move(rsa), std::move(ed25519)}, {}, now};
+  return cache_.insert_or_assign(username, std::move(fresh)).first->second;
+}
+
+RsaKey KeyStore::load(const std::string& username) {
+  check_username(username);
+  std::lock_guard lock(mutex_);
+  return entry(username).keys.rsa;
 }
 
 RsaKey KeyStore::ensure(const std::string& username) {
+  check_username(username);
   {
-    // The usual case, a key already loaded: no file-system call (it is on every claim's path).
+    // The usual case, a key already loaded: no file-system call but one stat per recheck
+    // (it is on every claim's path).
     std::lock_guard lock(mutex_);
-    if (auto cached = cache_.find(username); cached != cache_.end()) return cached->second;
+    if (cache_.count(username)) return entry(username).keys.rsa;
   }
   if (exists(username)) return load(username);
   try {
@@ -224,15 +249,61 @@ RsaKey KeyStore::ensure(const std::string& username) {
   }
 }
 
-Ed25519Key KeyStore::ensure_ed25519(const std::string& username) {
-  check_username(username);
+UserKeys KeyStore::current(const std::string& username) {
+  ensure(username);
   std::lock_guard lock(mutex_);
-  if (auto cached = ed25519_cache_.find(username); cached != ed25519_cache_.end())
-    return cached->second;
-  ensure_private_directory(dir_);
-  Ed25519Key key = Ed25519Key::load_or_create(dir_ / (username + ".ed25519"));
-  ed25519_cache_.emplace(username, key);
-  return key;
+  return entry(username).keys;
+}
+
+Ed25519Key KeyStore::ensure_ed25519(const std::string& username) {
+  return current(username).ed25519;
+}
+
+std::vector<PublishedKeys> KeyStore::published(const std::string& username) {
+  ensure(username);
+  std::lock_guard lock(mutex_);
+  Cached& cached = entry(username);
+  if (!cached.published.empty()) return cached.published;
+  std::vector<PublishedKeys> keys;
+  for (int generation = cached.keys.generation; generation >= 1; --generation) {
+    if (generation == cached.keys.generation) {
+      keys.push_back({generation, cached.keys.rsa.public_pem(), cached.keys.ed25519.public_key()});
+      continue;
+    }
+    const auto rsa =
+        RsaKey::from_private_pem(read_private_key_file(file(username, generation, ".pem")));
+    // A generation rotated away before Ed25519 keys existed gets one now: harmless, as
+    // nothing was signed with it.
+    const auto ed25519 = Ed25519Key::load_or_create(file(username, generation, ".ed25519"));
+    keys.push_back({generation, rsa.public_pem(), ed25519.public_key()});
+  }
+  cached.published = keys;
+  return keys;
+}
+
+int KeyStore::rotate(const std::string& username) {
+  check_username(username);
+  int generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    generation = entry(username).keys.generation;  // throws when there is no key yet
+    cache_.erase(username);
+  }
+  std::error_code error;
+  while (fs::exists(file(username, generation + 1, ".pem"), error)) ++generation;
+  const int next = generation + 1;
+  // The seed first: whoever sees the .pem finds it. A seed left by a rotation that crashed
+  // before its .pem was never published, so it may be used now.
+  (void)Ed25519Key::load_or_create(file(username, next, ".ed25519"));
+  RsaKey key = RsaKey::generate(2048);
+  if (!write_new_file(file(username, next, ".pem"), key.private_pem(), kPrivateKeyMode))
+    throw CryptoError("another rotation made generation " + std::to_string(next) + " of '" +
+                      username + "' first");
+  (void)write_new_file(file(username, next, ".pub"), key.public_pem(), kPublicKeyMode);
+  sync_directory(dir_);
+  std::lock_guard lock(mutex_);
+  cache_.erase(username);
+  return next;
 }
 
 }  // namespace artdag::crypto

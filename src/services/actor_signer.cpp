@@ -11,8 +11,9 @@ Json ActorSigner::with_proof(Json activity, const std::string& created) const {
 
 ActorSigner load_actor_signer(crypto::KeyStore& keys, const activitypub::Uris& uris,
                               const std::string& username) {
-  return {keys.ensure(username), uris.key_id(username), keys.ensure_ed25519(username),
-          activitypub::ed25519_key_id(uris.actor(username))};
+  auto current = keys.current(username);
+  return {current.rsa, uris.key_id(username, current.generation), current.ed25519,
+          activitypub::ed25519_key_id(uris.actor(username), current.generation)};
 }
 
 }  // namespace artdag::services

@@ -13,9 +13,9 @@
 namespace artdag::services {
 
 struct ActorSigner {
-  crypto::RsaKey rsa;  // publicKey, #main-key
+  crypto::RsaKey rsa;  // publicKey: #main-key, #main-key-{n} after rotations
   std::string rsa_key_id;
-  crypto::Ed25519Key ed25519;  // assertionMethod, #ed25519-key
+  crypto::Ed25519Key ed25519;  // assertionMethod: #ed25519-key, #ed25519-key-{n}
   std::string proof_key_id;
 
   // `activity` with a DataIntegrityProof (eddsa-jcs-2022, assertionMethod) created at
@@ -24,7 +24,8 @@ struct ActorSigner {
   Json with_proof(Json activity, const std::string& created) const;
 };
 
-// Both keys of `username`, made on first use (crypto::KeyStore). Throws crypto::CryptoError.
+// Both keys of `username`'s current generation, made on first use (crypto::KeyStore).
+// Throws crypto::CryptoError.
 ActorSigner load_actor_signer(crypto::KeyStore& keys, const activitypub::Uris& uris,
                               const std::string& username);
 

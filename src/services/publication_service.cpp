@@ -19,14 +19,16 @@ store::User PublicationService::get_user(const std::string& username) {
   return *user;
 }
 
-std::string PublicationService::public_key_pem(const std::string& username) {
-  return keys_.ensure(username).public_pem();
+std::optional<std::string> PublicationService::public_key_pem(const std::string& username,
+                                                              const std::string& key_id) {
+  for (const auto& key : keys_.published(username))
+    if (uris_.key_id(username, key.generation) == key_id) return key.rsa_public_pem;
+  return std::nullopt;
 }
 
 Json PublicationService::actor(const std::string& username) {
   auto user = get_user(username);
-  return activitypub::actor_document(uris_, user, public_key_pem(user.username),
-                                     keys_.ensure_ed25519(user.username).public_key());
+  return activitypub::actor_document(uris_, user, keys_.published(user.username));
 }
 
 Json PublicationService::webfinger(const std::string& resource) {

@@ -23,7 +23,9 @@ class PublicationService {
 
   store::User get_user(const std::string& username);  // 404 when absent
   Json actor(const std::string& username);
-  std::string public_key_pem(const std::string& username);
+  // The RSA public key `username` publishes under `key_id` (any generation: old claims name
+  // the key they were signed with); nullopt when the user publishes no such key.
+  std::optional<std::string> public_key_pem(const std::string& username, const std::string& key_id);
   // 400 malformed resource, 404 not ours or unknown user.
   Json webfinger(const std::string& resource);
   Json nodeinfo();

@@ -1,6 +1,7 @@
 #include "services/services.h"
 
 #include "crypto/hash.h"
+#include "services/claim_log/remote_proof.h"
 #include "services/outbound_policy.h"
 #include "util/net.h"
 #include "util/time.h"
@@ -21,13 +22,27 @@ Services::Services(Config cfg, std::unique_ptr<store::Store> st)
       registry(*store_, keys, uris, &delivery, &claim_log),
       publication(*store_, keys, uris, &claim_log),
       l1(config, *store_, registry, auth, uris),
-      federation(config, *store_, keys, uris, delivery) {}
+      federation(config, *store_, keys, uris, delivery),
+      claims(*store_, claim_log,
+             claim_log::trusted_witnesses(claim_log.identity().witness.verifier_key(),
+                                          config.witnesses),
+             &federation.blocks),
+      claim_prover(*store_, outbound_policy(config), claims.trusted_witnesses(),
+                   &federation.blocks) {}
 
 Health Services::health() {
   Health health;
   health.database_reachable = store_->ping();
   health.backend = store_->backend();
   return health;
+}
+
+Services::KeyRotation Services::rotate_keys(const std::string& username) {
+  publication.get_user(username);  // 404 before any key is made
+  KeyRotation rotation;
+  rotation.generation = keys.rotate(username);
+  rotation.inboxes = federation.send_actor_update(username, publication.actor(username));
+  return rotation;
 }
 
 metrics::ScrapeGauges Services::metrics_gauges() {

@@ -9,6 +9,8 @@
 #include "crypto/key_store.h"
 #include "services/auth_service.h"
 #include "services/claim_log/claim_log_service.h"
+#include "services/claim_log/claims_service.h"
+#include "services/claim_log/remote_claim_prover.h"
 #include "services/claim_log/witness_service.h"
 #include "services/claim_log/witness_submitter.h"
 #include "services/federation/delivery.h"
@@ -38,6 +40,15 @@ class Services {
   // with the bearer token ARTDAG_METRICS_TOKEN.
   bool may_read_metrics(std::string_view remote_address,
                         std::optional<std::string_view> bearer_token) const;
+  // Key rotation (artdag-l2 rotate-keys): a new RSA and Ed25519 key generation for
+  // `username` (ApiError 404 for an unknown user; old keys stay published), then an Update of
+  // its actor queued for every follower inbox. Running servers sign with the new keys within
+  // crypto::KeyStore::kRotationRecheck.
+  struct KeyRotation {
+    int generation = 0;
+    int64_t inboxes = 0;  // Update deliveries queued
+  };
+  KeyRotation rotate_keys(const std::string& username);
   // The outgoing delivery worker of `serve`, draining this store's queue with its options.
   std::unique_ptr<federation::DeliveryWorker> make_delivery_worker(
       federation::DeliveryOptions options);
@@ -64,6 +75,11 @@ class Services {
   L1Service l1;
   // Inbox, remote actors, follow / unfollow / share.
   federation::FederationService federation;
+  // The federated registry: every known claim of a content hash, local and remote, and which
+  // is the earliest on what evidence (docs/protocol.md "The federated registry").
+  claim_log::ClaimsService claims;
+  // Proves the remote claims received against their servers' logs; `serve` starts it.
+  claim_log::RemoteClaimProver claim_prover;
 };
 
 }  // namespace artdag::services

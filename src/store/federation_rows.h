@@ -68,4 +68,33 @@ struct RemoteClaim {
   std::string received_at;
 };
 
+// A remote claim with what the background prover learnt of it (docs/protocol.md "The
+// federated registry"): where it is in its server's claim log, whether its inclusion was
+// proven, and the earliest trusted witness cosignature of its evidence.
+struct RemoteClaimProof {
+  std::string activity_id;
+  std::string actor_url;
+  std::string content_hash;
+  std::string json;  // the activity as received
+  std::string received_at;
+  std::string log_origin;  // "" until proven
+  std::optional<int64_t> log_index;
+  bool proven = false;
+  std::optional<int64_t> first_cosigned_at;  // unix seconds
+  std::string refuted;                       // why its proof failed; "" unless it did
+  std::string last_error;                    // why the last check could not finish
+  int64_t check_attempts = 0;                // checks since the last progress
+  int64_t next_check_at = 0;                 // unix seconds
+};
+
+// A remote server's claim log, pinned on first use from its NodeInfo `metadata.claimLog`.
+struct RemoteLog {
+  std::string server;  // the server's origin, "https://host[:port]"
+  std::string prefix;  // BASE/log
+  std::string origin;  // the log's checkpoint origin (the key's name)
+  std::string log_key;
+  std::string witness_key;
+  int64_t pinned_at = 0;
+};
+
 }  // namespace artdag::store

@@ -81,6 +81,19 @@ class FederationStore {
   virtual bool record_remote_claim(const RemoteClaim& claim) = 0;
   // Newest first; actor_url empty means all.
   virtual std::vector<RemoteClaim> list_remote_claims(const std::string& actor_url, int limit) = 0;
+
+  // The federated registry. Remote claims with a content hash that are neither refuted nor
+  // finished (proven with a first cosignature time) and due at `now`, earliest due first.
+  virtual std::vector<RemoteClaimProof> remote_claims_due(int64_t now, int limit) = 0;
+  // Stores the prover's findings for `proof.activity_id` (log_origin, log_index, proven,
+  // first_cosigned_at, refuted, last_error, check_attempts, next_check_at).
+  virtual void save_remote_claim_proof(const RemoteClaimProof& proof) = 0;
+  // Every remote claim of the hash, oldest received first (at most 1000).
+  virtual std::vector<RemoteClaimProof> remote_claims_of_hash(const std::string& content_hash) = 0;
+  // Pinned remote logs, by server origin. pin_remote_log keeps an existing pin (false then).
+  virtual std::optional<RemoteLog> find_remote_log(const std::string& server) = 0;
+  virtual bool pin_remote_log(const RemoteLog& log) = 0;
+  virtual std::vector<RemoteLog> list_remote_logs() = 0;  // by server
 };
 
 }  // namespace artdag::store

@@ -268,6 +268,29 @@ constexpr std::string_view kV8 = R"SQL(
 ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin'));
 )SQL";
 
+// The federated registry (issue 17): what the background prover learnt of each remote claim,
+// and the remote claim logs pinned on first use.
+constexpr std::string_view kV9 = R"SQL(
+ALTER TABLE remote_claims ADD COLUMN log_origin TEXT NOT NULL DEFAULT '';
+ALTER TABLE remote_claims ADD COLUMN log_index BIGINT;
+ALTER TABLE remote_claims ADD COLUMN proven INTEGER NOT NULL DEFAULT 0 CHECK (proven IN (0, 1));
+ALTER TABLE remote_claims ADD COLUMN first_cosigned_at BIGINT;
+ALTER TABLE remote_claims ADD COLUMN refuted TEXT NOT NULL DEFAULT '';
+ALTER TABLE remote_claims ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE remote_claims ADD COLUMN check_attempts BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE remote_claims ADD COLUMN next_check_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX remote_claims_content_hash_idx ON remote_claims (content_hash);
+CREATE INDEX remote_claims_next_check_at_idx ON remote_claims (next_check_at);
+CREATE TABLE remote_logs (
+  server TEXT PRIMARY KEY,
+  prefix TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  log_key TEXT NOT NULL,
+  witness_key TEXT NOT NULL,
+  pinned_at BIGINT NOT NULL
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& pg_migrations() {
@@ -276,6 +299,7 @@ const std::vector<Migration>& pg_migrations() {
       {3, "reaction count index", kV3}, {4, "claim log", kV4},
       {5, "abuse resistance", kV5},     {6, "signature styles, witnessing", kV6},
       {7, "domain blocks", kV7},        {8, "roles", kV8},
+      {9, "federated registry", kV9},
   };
   return kMigrations;
 }

@@ -47,6 +47,12 @@ bool record_reaction(Backend& db, const std::string& type, const std::string& ac
 bool remove_reaction(Backend& db, const std::string& activity_id, const std::string& actor_url);
 bool record_remote_claim(Backend& db, const RemoteClaim& claim);
 std::vector<RemoteClaim> list_remote_claims(Backend& db, const std::string& actor_url, int limit);
+std::vector<RemoteClaimProof> remote_claims_due(Backend& db, int64_t now, int limit);
+void save_remote_claim_proof(Backend& db, const RemoteClaimProof& proof);
+std::vector<RemoteClaimProof> remote_claims_of_hash(Backend& db, const std::string& content_hash);
+std::optional<RemoteLog> find_remote_log(Backend& db, const std::string& server);
+bool pin_remote_log(Backend& db, const RemoteLog& log);
+std::vector<RemoteLog> list_remote_logs(Backend& db);
 
 int64_t expand_fanouts(Backend& db, int64_t now, int max_activities);
 int64_t enqueue_delivery(Backend& db, const std::string& sender, const std::string& inbox_url,
@@ -147,6 +153,22 @@ class SqlFederationAreas : public virtual FederationStore, public virtual Delive
   std::vector<RemoteClaim> list_remote_claims(const std::string& actor_url, int limit) override {
     return federation::list_remote_claims(db_, actor_url, limit);
   }
+  std::vector<RemoteClaimProof> remote_claims_due(int64_t now, int limit) override {
+    return federation::remote_claims_due(db_, now, limit);
+  }
+  void save_remote_claim_proof(const RemoteClaimProof& proof) override {
+    federation::save_remote_claim_proof(db_, proof);
+  }
+  std::vector<RemoteClaimProof> remote_claims_of_hash(const std::string& content_hash) override {
+    return federation::remote_claims_of_hash(db_, content_hash);
+  }
+  std::optional<RemoteLog> find_remote_log(const std::string& server) override {
+    return federation::find_remote_log(db_, server);
+  }
+  bool pin_remote_log(const RemoteLog& log) override {
+    return federation::pin_remote_log(db_, log);
+  }
+  std::vector<RemoteLog> list_remote_logs() override { return federation::list_remote_logs(db_); }
   int64_t expand_fanouts(int64_t now, int max_activities) override {
     return federation::expand_fanouts(db_, now, max_activities);
   }

@@ -89,12 +89,17 @@ struct Metrics {
   Family<Counter>& signature_failures =
       prometheus::BuildCounter()
           .Name("artdag_signature_failures_total")
-          .Help("Inbox POSTs refused with 401 for their signature or proof, by reason.")
+          .Help("Inbox POSTs and signed GETs refused with 401 for their signature, by reason.")
           .Register(*registry);
   Family<Counter>& fetches = prometheus::BuildCounter()
                                  .Name("artdag_outbound_fetches_total")
                                  .Help("Fetches of remote documents by result: ok, error, refused.")
                                  .Register(*registry);
+  Family<Counter>& authorized_fetches =
+      prometheus::BuildCounter()
+          .Name("artdag_authorized_fetch_requests_total")
+          .Help("GETs of ActivityPub documents under authorized fetch, by result.")
+          .Register(*registry);
   Family<Counter>& rate_limits = prometheus::BuildCounter()
                                      .Name("artdag_rate_limited_total")
                                      .Help("Requests refused by a rate limit or connection cap.")
@@ -128,6 +133,7 @@ struct Metrics {
   Series<Counter> inbox_series{inbox};
   Series<Counter> signature_series{signature_failures};
   Series<Counter> fetch_series{fetches};
+  Series<Counter> authorized_fetch_series{authorized_fetches};
   Series<Counter> rate_limit_series{rate_limits};
   Counter& claim_counter = claims.Add({});
 
@@ -182,6 +188,12 @@ void delivery_breakers_open(std::size_t hosts) {
 void inbox_answered(std::string_view result, int status) {
   auto& m = all();
   count(m.inbox_series, "result", result);
+  if (status == 401) count(m.signature_series, "reason", result);
+}
+
+void authorized_fetch_answered(std::string_view result, int status) {
+  auto& m = all();
+  count(m.authorized_fetch_series, "result", result);
   if (status == 401) count(m.signature_series, "reason", result);
 }
 

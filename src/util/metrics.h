@@ -31,6 +31,9 @@ void delivery_breakers_open(std::size_t hosts);
 // One inbox POST: "accepted", or the reason code of its refusal ("signature_invalid",
 // "domain_blocked", ...). Refusals with status 401 also count as signature failures.
 void inbox_answered(std::string_view result, int status);
+// One GET of an ActivityPub document under authorized fetch: "accepted", or the reason code
+// of its refusal. Refusals with status 401 also count as signature failures.
+void authorized_fetch_answered(std::string_view result, int status);
 // One outbound fetch of a remote document (an actor, a WebFinger answer): "ok" (a 2xx or
 // 3xx answer), "http_error" (4xx, 5xx), "error" (no answer: DNS, connect, timeout, too
 // large), "refused" (our outbound policy: a private address, a blocked domain, a bad URL).

@@ -7,6 +7,7 @@
 #include "services/registry_service.h"
 #include "util/error.h"
 #include "util/paging.h"
+#include "util/time.h"
 #include "util/url.h"
 #include "web/html.h"
 #include "web/provenance_svg.h"
@@ -121,6 +122,32 @@ Json provenance_view(Page& page, const store::Asset& asset) {
           {"has_inputs", graph.inputs.size() > 0}};
 }
 
+// Every claim of the asset's hash known here (this asset's and those of other servers), which
+// one is the earliest and on what evidence, with links to their proofs.
+Json registry_view(services::Services& services, const std::string& content_hash) {
+  Json claims = Json::array();
+  bool others = false;
+  for (const auto& c : services.claims.claims_of(content_hash)) {
+    others = others || !c.local;
+    const std::string cosigned = c.first_cosigned_at ? iso8601_utc(*c.first_cosigned_at) : "";
+    claims.push_back(
+        {{"actor", c.actor},
+         {"local", c.local},
+         {"earliest", c.earliest},
+         {"evidence", c.evidence()},
+         {"published", c.published},
+         {"first_cosigned", cosigned},
+         {"first_cosigned_display", cosigned.empty() ? "" : display_time(cosigned)},
+         {"proven", c.proven},
+         {"is_refuted", !c.refuted.empty()},
+         {"refuted", c.refuted},
+         {"log", c.log_origin + " #" + (c.log_index ? std::to_string(*c.log_index) : "?")},
+         {"proof_href", c.proof_url},
+         {"evidence_href", c.evidence_url}});
+  }
+  return {{"claims", std::move(claims)}, {"has_others", others}};
+}
+
 http::Response detail(Page& page, const store::Asset& asset) {
   auto& services = page.services();
   Json view = asset_summary_view(asset);
@@ -155,6 +182,7 @@ http::Response detail(Page& page, const store::Asset& asset) {
   }
   Json page_view{{"asset", std::move(view)},
                  {"claim", std::move(claim)},
+                 {"registry", registry_view(services, asset.content_hash)},
                  {"provenance", provenance_view(page, asset)}};
   return page.render(200, "asset", asset.name, std::move(page_view), "assets");
 }

@@ -15,8 +15,17 @@ ClaimCheck check_claim(services::Services& services, const Json& activity,
       created != signature->end() && created->is_string())
     check.created = created->get<std::string>();
   try {
-    auto key = crypto::RsaKey::from_public_pem(services.publication.public_key_pem(owner));
-    auto verification = activitypub::verify_claim_by(activity, key, services.uris.key_id(owner));
+    // The key the claim names, if the owner publishes it (every generation stays published).
+    const auto* creator = signature->contains("creator") && (*signature)["creator"].is_string()
+                              ? &(*signature)["creator"].get_ref<const std::string&>()
+                              : nullptr;
+    const auto pem = creator ? services.publication.public_key_pem(owner, *creator) : std::nullopt;
+    if (!pem) {
+      check.reason = "the claim is signed with a key its owner does not publish";
+      return check;
+    }
+    auto key = crypto::RsaKey::from_public_pem(*pem);
+    auto verification = activitypub::verify_claim_by(activity, key, *creator);
     check.valid = verification.valid;
     check.reason = verification.reason;
   } catch (const crypto::CryptoError&) {

@@ -323,6 +323,14 @@ async function scenario(server) {
   await call('object', 'get', '/objects/{hash}', `/objects/${hash}`, { accept: AP, expect: 200 });
   await call('object missing', 'get', '/objects/{hash}', `/objects/${'0'.repeat(64)}`, { accept: AP, expect: 404 });
 
+  // The federated registry: the local claim of the hash; an unknown hash has none.
+  const claims = (await call('claims', 'get', '/claims/{content_hash}', `/claims/${hash}`, { expect: 200 })).body;
+  if (!claims || claims.claims.length !== 1 || !claims.claims[0].local || claims.claims[0].actor !== `${base}/users/alice`)
+    fail(`claims: expected alice's local claim, got ${JSON.stringify(claims)}`);
+  const none = (await call('claims unknown', 'get', '/claims/{content_hash}', `/claims/${'0'.repeat(64)}`, { expect: 200 })).body;
+  if (!none || none.claims.length !== 0) fail(`claims unknown: expected none, got ${JSON.stringify(none)}`);
+  await call('claims bad hash', 'get', '/claims/{content_hash}', '/claims/NOT-A-HASH', { expect: 400 });
+
   // Federation (no second server: the refusals, and what needs no remote).
   const note = { '@context': 'https://www.w3.org/ns/activitystreams', type: 'Follow', actor: 'https://remote.example/users/x', object: `${base}/users/alice` };
   await call('shared inbox unsigned', 'post', '/inbox', '/inbox', { json: note, expect: 401 });

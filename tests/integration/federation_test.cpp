@@ -22,6 +22,7 @@
 #include "activitypub/http_signature.h"
 #include "crypto/hash.h"
 #include "crypto/rsa_key.h"
+#include "federation_helpers.h"
 #include "harness.h"
 #include "inbox_receiver.h"
 #include "store/store.h"
@@ -51,10 +52,6 @@ std::string content_hash(int n) {
   return buf;
 }
 
-Headers bearer(const std::string& token) {
-  return {"Authorization: Bearer " + token, "Content-Type: application/json"};
-}
-
 using Tamper = std::function<void(Headers&, std::string&)>;
 
 class FederationTest : public ::testing::Test {
@@ -82,28 +79,11 @@ class FederationTest : public ::testing::Test {
       std::cerr << "---- A log ----\n" << a_->log() << "---- B log ----\n" << b_->log();
   }
 
-  static std::string acct(ServerProcess& s, const std::string& user) {
-    return "acct:" + user + "@127.0.0.1:" + std::to_string(s.port());
-  }
-  static std::string actor(ServerProcess& s, const std::string& user) {
-    return s.url("/users/" + user);
-  }
-
-  // A user's private key, from the server's data dir.
-  static crypto::RsaKey key_of(ServerProcess& s, const std::string& user) {
-    std::ifstream in(s.data_dir() / "keys" / (user + ".pem"));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return crypto::RsaKey::from_private_pem(ss.str());
-  }
-
   // POSTs `body` to `url`, signed draft-cavage with `key` as `key_id` at `date`.
   static HttpResult signed_post(const std::string& url, std::string body, const crypto::RsaKey& key,
                                 const std::string& key_id, int64_t date = unix_now(),
                                 const Tamper& tamper = {}) {
-    auto s = activitypub::sign_request("POST", url, body, key, key_id, date);
-    Headers headers;
-    for (const auto& [k, v] : s.fields()) headers.push_back(k + ": " + v);
+    Headers headers = signature_headers("POST", url, body, key, key_id, date);
     headers.push_back("Content-Type: application/activity+json");
     if (tamper) tamper(headers, body);
     return http_request("POST", url, headers, body);
@@ -113,34 +93,6 @@ class FederationTest : public ::testing::Test {
                             const Json& activity) {
     return signed_post(inbox_url, activity.dump(), key_of(*a_, user),
                        actor(*a_, user) + "#main-key");
-  }
-
-  static HttpResult follow(ServerProcess& s, const std::string& token, const std::string& user,
-                           const std::string& target) {
-    return http_request("POST", s.url("/users/" + user + "/following"), bearer(token),
-                        Json{{"target", target}}.dump());
-  }
-
-  // The user's follows as A shows them to the user: target → state.
-  static std::map<std::string, std::string> follows_of(ServerProcess& s, const std::string& token,
-                                                       const std::string& user) {
-    std::map<std::string, std::string> out;
-    auto r = http_request("GET", s.url("/users/" + user + "/follows"), bearer(token));
-    if (r.status != 200) return out;
-    const Json body = r.json();
-    for (const auto& f : body["following"]) out[f["target"]] = f["state"];
-    return out;
-  }
-
-  // The first page of the user's followers collection (actor URLs, newest first).
-  static std::vector<std::string> followers_of(ServerProcess& s, const std::string& user) {
-    auto r = http_request("GET", s.url("/users/" + user + "/followers?page=true"),
-                          {"Accept: application/activity+json"});
-    std::vector<std::string> out;
-    if (r.status != 200) return out;
-    const Json page = r.json();
-    for (const auto& item : page["orderedItems"]) out.push_back(item.get<std::string>());
-    return out;
   }
 
   static Json register_asset(ServerProcess& s, const std::string& token, const std::string& name,

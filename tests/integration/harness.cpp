@@ -309,6 +309,33 @@ std::string register_user(ServerProcess& server, const std::string& username,
   return r.json()["access_token"].get<std::string>();
 }
 
+namespace {
+std::string first_line_of(ServerProcess& server, const std::string& path) {
+  auto r = http_request("GET", server.url(path));
+  EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+  return r.body.substr(0, r.body.find('\n'));
+}
+}  // namespace
+
+std::pair<LogKeys, LogKeys> witness_each_other(ServerProcess& a, ServerProcess& b) {
+  std::pair<LogKeys, LogKeys> keys;
+  [&] {
+    ASSERT_TRUE(a.start()) << a.log();
+    ASSERT_TRUE(b.start()) << b.log();
+    keys = {{first_line_of(a, "/log/key"), first_line_of(a, "/log/witness/key")},
+            {first_line_of(b, "/log/key"), first_line_of(b, "/log/witness/key")}};
+    a.stop();
+    b.stop();
+    a.env()["ARTDAG_WITNESS_FOR"] = keys.second.log;
+    a.env()["ARTDAG_WITNESSES"] = keys.second.witness + " " + b.url("/log/witness");
+    b.env()["ARTDAG_WITNESS_FOR"] = keys.first.log;
+    b.env()["ARTDAG_WITNESSES"] = keys.first.witness + " " + a.url("/log/witness");
+    ASSERT_TRUE(a.start()) << a.log();
+    ASSERT_TRUE(b.start()) << b.log();
+  }();
+  return keys;
+}
+
 }  // namespace artdag::test
 
 namespace artdag::test {

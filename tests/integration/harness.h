@@ -110,6 +110,16 @@ class ServerProcess {
 std::string register_user(ServerProcess& server, const std::string& username,
                           const std::string& password = "correct horse battery");
 
+// A server's claim-log verifier key and witness verifier key (GET /log/key, /log/witness/key).
+struct LogKeys {
+  std::string log;
+  std::string witness;
+};
+// Makes `a` and `b` witness each other: starts each once for its keys, then restarts both
+// with ARTDAG_WITNESS_FOR naming the other's log key and ARTDAG_WITNESSES the other's witness.
+// Returns both servers' keys; asserts (fatally) when a start fails.
+std::pair<LogKeys, LogKeys> witness_each_other(ServerProcess& a, ServerProcess& b);
+
 }  // namespace artdag::test
 
 namespace artdag::test {

@@ -31,10 +31,6 @@ std::string text_of(ServerProcess& server, const std::string& path) {
   return r.body;
 }
 
-std::string first_line(const std::string& text) {
-  return text.substr(0, text.find('\n'));
-}
-
 template <class F>
 bool eventually(F done, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -50,21 +46,12 @@ class WitnessTest : public ::testing::Test {
   void SetUp() override {
     if (postgresql_unavailable())
       GTEST_SKIP() << "ARTDAG_TEST_PG_URL not set: PostgreSQL half skipped";
-    // First starts make the keys; then each is told about the other and restarted.
-    ASSERT_TRUE(a_.start()) << a_.log();
-    ASSERT_TRUE(b_.start()) << b_.log();
-    a_log_ = first_line(text_of(a_, "/log/key"));
-    b_log_ = first_line(text_of(b_, "/log/key"));
-    a_witness_ = first_line(text_of(a_, "/log/witness/key"));
-    b_witness_ = first_line(text_of(b_, "/log/witness/key"));
-    a_.stop();
-    b_.stop();
-    a_.env()["ARTDAG_WITNESS_FOR"] = b_log_;
-    a_.env()["ARTDAG_WITNESSES"] = b_witness_ + " " + b_.url("/log/witness");
-    b_.env()["ARTDAG_WITNESS_FOR"] = a_log_;
-    b_.env()["ARTDAG_WITNESSES"] = a_witness_ + " " + a_.url("/log/witness");
-    ASSERT_TRUE(a_.start()) << a_.log();
-    ASSERT_TRUE(b_.start()) << b_.log();
+    auto [a, b] = witness_each_other(a_, b_);
+    ASSERT_FALSE(HasFatalFailure());
+    a_log_ = a.log;
+    b_log_ = b.log;
+    a_witness_ = a.witness;
+    b_witness_ = b.witness;
   }
   void TearDown() override {
     if (HasFailure()) std::cerr << "---- A ----\n" << a_.log() << "---- B ----\n" << b_.log();
@@ -124,8 +111,8 @@ TEST_F(WitnessTest, TwoServersCosignEachOthersCheckpointsAndServeEvidence) {
   ASSERT_EQ(bundle.status, 200);
   auto entries = tlog::decode_entry_bundle(bundle.body);
   ASSERT_TRUE(entries);
-  EXPECT_TRUE(tlog::verify_tlog_proof(*proof, entries->at(size - 1),
-                                      *tlog::parse_verifier_key(a_log_)));
+  EXPECT_TRUE(
+      tlog::verify_tlog_proof(*proof, entries->at(size - 1), *tlog::parse_verifier_key(a_log_)));
 
   // B's memory of A's log, as C2SP says a witness answers an old size 0.
   auto stale = http_request("POST", b_.url("/log/witness/add-checkpoint"), {},

@@ -4,7 +4,10 @@
 
 #include <functional>
 
+#include "activitypub/activities.h"
 #include "activitypub/multikey.h"
+#include "activitypub/remote_documents.h"
+#include "crypto/rsa_key.h"
 
 namespace artdag::activitypub {
 namespace {
@@ -54,9 +57,9 @@ crypto::Ed25519PublicKey vector_public_key() {
 }
 
 TEST(Documents, Actor) {
-  Json doc =
-      actor_document(uris(), giles(), "-----BEGIN PUBLIC KEY-----\nX\n-----END PUBLIC KEY-----\n",
-                     vector_public_key());
+  Json doc = actor_document(
+      uris(), giles(),
+      {{1, "-----BEGIN PUBLIC KEY-----\nX\n-----END PUBLIC KEY-----\n", vector_public_key()}});
   EXPECT_EQ(doc["@context"],
             Json::array({"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
                          "https://www.w3.org/ns/cid/v1"}));
@@ -93,6 +96,60 @@ TEST(Documents, Actor) {
   EXPECT_TRUE(rfc9421);
 }
 
+TEST(Documents, ActorAfterKeyRotationsPublishesEveryKeyCurrentFirst) {
+  const crypto::Ed25519PublicKey other = crypto::Ed25519Key::generate().public_key();
+  const std::string pem3 = crypto::RsaKey::generate(2048).public_pem();
+  Json doc = actor_document(
+      uris(), giles(), {{3, pem3, other}, {2, "pem2", vector_public_key()}, {1, "pem1", other}});
+  const std::string actor = "https://artdag.rose-ash.com/users/giles";
+  ASSERT_TRUE(doc["publicKey"].is_array());
+  ASSERT_EQ(doc["publicKey"].size(), 3u);
+  EXPECT_EQ(doc["publicKey"][0],
+            Json({{"id", actor + "#main-key-3"}, {"owner", actor}, {"publicKeyPem", pem3}}));
+  EXPECT_EQ(doc["publicKey"][1]["id"], actor + "#main-key-2");
+  EXPECT_EQ(doc["publicKey"][2]["id"], actor + "#main-key");
+  // A reader that takes one key takes the current one.
+  auto read = read_actor_document(doc, actor);
+  ASSERT_TRUE(read) << read.error;
+  EXPECT_EQ(read.value->key_id, actor + "#main-key-3");
+  EXPECT_EQ(read.value->public_key_pem, pem3);
+  // Each old key is found by the id a claim names.
+  EXPECT_EQ(actor_public_key_pem(doc, actor + "#main-key"), "pem1");
+  EXPECT_EQ(actor_public_key_pem(doc, actor + "#main-key-2"), "pem2");
+  EXPECT_EQ(actor_public_key_pem(doc, actor + "#main-key-4"), std::nullopt);
+  EXPECT_EQ(actor_public_key_pem(doc, "https://elsewhere.example/users/giles#main-key"),
+            std::nullopt);
+  ASSERT_EQ(doc["assertionMethod"].size(), 3u);
+  EXPECT_EQ(doc["assertionMethod"][0]["id"], actor + "#ed25519-key-3");
+  EXPECT_EQ(doc["assertionMethod"][2]["id"], actor + "#ed25519-key");
+  EXPECT_EQ(find_ed25519_assertion_key(doc, actor + "#ed25519-key-2"), vector_public_key());
+  EXPECT_EQ(find_ed25519_assertion_key(doc, actor + "#ed25519-key"), other);
+}
+
+TEST(Documents, ActorPublicKeyNeedsTheActorAsOwner) {
+  Json doc = actor_document(uris(), giles(), {{1, "pem", vector_public_key()}});
+  const std::string actor = "https://artdag.rose-ash.com/users/giles";
+  EXPECT_EQ(actor_public_key_pem(doc, actor + "#main-key"), "pem");
+  doc["publicKey"]["owner"] = "https://artdag.rose-ash.com/users/mallory";
+  EXPECT_EQ(actor_public_key_pem(doc, actor + "#main-key"), std::nullopt);
+  EXPECT_EQ(actor_public_key_pem(Json::array(), actor + "#main-key"), std::nullopt);
+}
+
+TEST(Documents, UpdateOfTheActorEmbedsItWithoutItsContext) {
+  Json doc = actor_document(uris(), giles(), {{1, "pem", vector_public_key()}});
+  const Json context = doc["@context"];
+  Json update =
+      update_actor_activity(uris(), "giles", "https://artdag.rose-ash.com/users/giles/updates/1",
+                            doc, "2026-12-02T08:00:00Z");
+  EXPECT_EQ(update["type"], "Update");
+  EXPECT_EQ(update["@context"], context);
+  EXPECT_EQ(update["actor"], "https://artdag.rose-ash.com/users/giles");
+  EXPECT_FALSE(update["object"].contains("@context"));
+  EXPECT_EQ(update["object"]["id"], update["actor"]);
+  EXPECT_EQ(update["object"]["publicKey"], doc["publicKey"]);
+  EXPECT_EQ(update["cc"], Json::array({"https://artdag.rose-ash.com/users/giles/followers"}));
+}
+
 TEST(Documents, WebfingerRoundTripsWithTheActor) {
   Json jrd = webfinger_document(uris(), "giles");
   const std::string actor = "https://artdag.rose-ash.com/users/giles";
@@ -106,7 +163,7 @@ TEST(Documents, WebfingerRoundTripsWithTheActor) {
                                    {"type", "text/html"},
                                    {"href", actor}}));
   // preferredUsername + domain gives back the same actor.
-  Json doc = actor_document(uris(), giles(), "pem", vector_public_key());
+  Json doc = actor_document(uris(), giles(), {{1, "pem", vector_public_key()}});
   auto back = uris().parse_webfinger_resource(
       "acct:" + doc["preferredUsername"].get<std::string>() + "@" + uris().domain());
   EXPECT_EQ(uris().actor(back.username), doc["id"]);

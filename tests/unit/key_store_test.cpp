@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -42,7 +45,7 @@ class KeyStoreTest : public ::testing::Test {
   fs::path keys_;
 };
 
-TEST_F(KeyStoreTest, CreateWritesBothFilesWithTightPermissions) {
+TEST_F(KeyStoreTest, CreateWritesTheGenerationsFilesWithTightPermissions) {
   KeyStore store(keys_);
   EXPECT_EQ(store.dir(), keys_);
   EXPECT_FALSE(store.exists("giles"));
@@ -56,8 +59,9 @@ TEST_F(KeyStoreTest, CreateWritesBothFilesWithTightPermissions) {
   EXPECT_EQ(mode_of(keys_ / "giles.pub"), 0644u);
   EXPECT_EQ(read_file(keys_ / "giles.pem"), key.private_pem());
   EXPECT_EQ(read_file(keys_ / "giles.pub"), key.public_pem());
+  EXPECT_EQ(mode_of(keys_ / "giles.ed25519"), 0600u);  // the generation's Ed25519 key
   // No temporary files are left behind.
-  EXPECT_EQ(std::distance(fs::directory_iterator(keys_), fs::directory_iterator()), 2);
+  EXPECT_EQ(std::distance(fs::directory_iterator(keys_), fs::directory_iterator()), 3);
 }
 
 TEST_F(KeyStoreTest, PermissionsDoNotDependOnTheUmask) {
@@ -214,6 +218,92 @@ TEST_F(KeyStoreTest, ConcurrentEd25519EnsureFromSeveralStoresAgreesOnOneKey) {
   for (auto& thread : threads) thread.join();
   const std::string on_disk = KeyStore(keys_).ensure_ed25519("giles").public_key_bytes();
   for (int i = 0; i < kRacers; ++i) EXPECT_EQ(keys[i], on_disk);
+}
+
+TEST_F(KeyStoreTest, RotationAddsAGenerationAndKeepsEveryEarlierKey) {
+  KeyStore store(keys_);
+  const RsaKey first = store.create("giles");
+  const Ed25519Key first_ed25519 = store.ensure_ed25519("giles");
+  EXPECT_EQ(store.current("giles").generation, 1);
+
+  EXPECT_EQ(store.rotate("giles"), 2);
+  EXPECT_EQ(mode_of(keys_ / "giles+2.pem"), 0600u);
+  EXPECT_EQ(mode_of(keys_ / "giles+2.ed25519"), 0600u);
+  EXPECT_EQ(mode_of(keys_ / "giles+2.pub"), 0644u);
+  const UserKeys now = store.current("giles");
+  EXPECT_EQ(now.generation, 2);
+  EXPECT_NE(now.rsa.public_pem(), first.public_pem());
+  EXPECT_NE(now.ed25519.public_key(), first_ed25519.public_key());
+  EXPECT_EQ(store.load("giles").public_pem(), now.rsa.public_pem());
+  EXPECT_EQ(store.ensure_ed25519("giles").public_key(), now.ed25519.public_key());
+  // The first generation's files are untouched.
+  EXPECT_EQ(KeyStore(keys_).published("giles").back().rsa_public_pem, first.public_pem());
+
+  EXPECT_EQ(store.rotate("giles"), 3);
+  const auto published = store.published("giles");
+  ASSERT_EQ(published.size(), 3u);
+  EXPECT_EQ(published[0].generation, 3);
+  EXPECT_EQ(published[1].generation, 2);
+  EXPECT_EQ(published[2].generation, 1);
+  EXPECT_EQ(published[0].rsa_public_pem, store.current("giles").rsa.public_pem());
+  EXPECT_EQ(published[1].rsa_public_pem, now.rsa.public_pem());
+  EXPECT_EQ(published[1].ed25519, now.ed25519.public_key());
+  EXPECT_EQ(published[2].rsa_public_pem, first.public_pem());
+  EXPECT_EQ(published[2].ed25519, first_ed25519.public_key());
+  // Another store (another process) reads the same generations.
+  EXPECT_EQ(KeyStore(keys_).current("giles").generation, 3);
+}
+
+TEST_F(KeyStoreTest, RotationNeedsAKeyAndNeverTouchesAnotherUser) {
+  KeyStore store(keys_);
+  EXPECT_THROW(store.rotate("giles"), CryptoError);
+  store.create("giles");
+  const std::string alice = store.ensure("alice").public_pem();
+  store.rotate("giles");
+  EXPECT_EQ(store.current("alice").generation, 1);
+  EXPECT_EQ(store.load("alice").public_pem(), alice);
+  EXPECT_THROW(store.rotate("../giles"), CryptoError);
+}
+
+TEST_F(KeyStoreTest, ARunningStoreSeesARotationMadeByAnother) {
+  KeyStore server(keys_);
+  server.create("giles");
+  const std::string before = server.load("giles").public_pem();
+  KeyStore(keys_).rotate("giles");  // the CLI, another process
+  // Until the recheck the cached key is used; after it, the new one.
+  std::this_thread::sleep_for(KeyStore::kRotationRecheck + std::chrono::milliseconds(100));
+  const UserKeys now = server.current("giles");
+  EXPECT_EQ(now.generation, 2);
+  EXPECT_NE(now.rsa.public_pem(), before);
+  EXPECT_EQ(server.published("giles").size(), 2u);
+}
+
+TEST_F(KeyStoreTest, ConcurrentRotationsMakeEachGenerationOnce) {
+  KeyStore(keys_).create("giles");
+  constexpr int kRacers = 3;
+  std::vector<int> generations(kRacers, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        generations[i] = KeyStore(keys_).rotate("giles");
+      } catch (const CryptoError&) {
+        generations[i] = -1;  // another rotation made that generation first
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::vector<int> made;
+  for (int g : generations)
+    if (g > 0) made.push_back(g);
+  ASSERT_FALSE(made.empty());
+  std::sort(made.begin(), made.end());
+  EXPECT_EQ(std::adjacent_find(made.begin(), made.end()), made.end()) << "a generation twice";
+  const auto published = KeyStore(keys_).published("giles");
+  EXPECT_EQ(published.front().generation, made.back());
+  std::set<std::string> distinct;
+  for (const auto& key : published) distinct.insert(key.rsa_public_pem);
+  EXPECT_EQ(distinct.size(), published.size());
 }
 
 }  // namespace

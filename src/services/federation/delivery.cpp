@@ -367,7 +367,7 @@ Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
   if (blocks_ && blocks_->blocks_url(job.inbox_url))
     return {Outcome::kDrop, "domain blocked", std::nullopt, "blocked"};
   try {
-    crypto::RsaKey key = keys_.ensure(job.sender);
+    const auto sender = keys_.current(job.sender);
     const std::string origin = host_key(job.inbox_url);
     // Without RFC 9421 there is nothing to choose, so nothing is read or learnt.
     const auto known = options_.rfc9421 ? known_style(origin, now) : std::nullopt;
@@ -375,13 +375,13 @@ Verdict DeliveryWorker::attempt(const store::DeliveryJob& job) const {
     request.timeout = options_.request_timeout;
     request.max_response_bytes = kMaxAnswerBytes;
     request.max_redirects = 0;
-    auto attempt = send_signed(job.inbox_url, job.payload, key, uris_.key_id(job.sender), now,
-                               known, options_.rfc9421, [&](const net::HeaderList& headers) {
-                                 auto response = client_.request("POST", job.inbox_url, headers,
-                                                                 job.payload, request);
-                                 return PostAnswer{response.status, response.header("retry-after"),
-                                                   response.header("accept-signature")};
-                               });
+    auto attempt = send_signed(
+        job.inbox_url, job.payload, sender.rsa, uris_.key_id(job.sender, sender.generation), now,
+        known, options_.rfc9421, [&](const net::HeaderList& headers) {
+          auto response = client_.request("POST", job.inbox_url, headers, job.payload, request);
+          return PostAnswer{response.status, response.header("retry-after"),
+                            response.header("accept-signature")};
+        });
     if (attempt.learnt) learn_style(origin, *attempt.learnt, now);
     return classify_response(attempt.answer.status, attempt.answer.retry_after, unix_now());
   } catch (const net::FetchError& e) {

@@ -7,9 +7,9 @@
 // as many due jobs as it has idle senders (Store::claim_deliveries, FOR UPDATE SKIP LOCKED on
 // PostgreSQL, under a worker id unique to this process). A pool of sender threads POSTs them
 // concurrently, each signed at send time with the sender's key (RFC 9421 or draft-cavage,
-// see send_signed; keyId = Uris::key_id(sender), the digest over the exact payload bytes),
-// through net::HttpClient and its private-address guard. The answer is classified by
-// retry_policy.h: complete, retry later, or drop.
+// see send_signed; keyId = the sender's current key, Uris::key_id(sender, generation), the digest
+// over the exact payload bytes), through net::HttpClient and its private-address guard. The answer
+// is classified by retry_policy.h: complete, retry later, or drop.
 //
 // Guarantees: at-least-once. A job leaves the queue only after a 2xx (or is dropped); a
 // process killed mid-delivery leaves its jobs leased until `lease_seconds` pass, then any

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <set>
+
+#include "activitypub/activities.h"
 #include "activitypub/http_signature.h"
 #include "activitypub/message_signature.h"
 #include "services/outbound_policy.h"
@@ -22,20 +26,21 @@ Transport client_transport(const net::HttpClient& client, const DomainBlockList&
   };
 }
 
-// Signs GETs as the instance actor, keyId BASE/users/{u}#main-key: RFC 9421 (@method
+// Signs GETs as the instance actor, keyId its current key (BASE/users/{u}#main-key[-n]): RFC 9421
+// (@method
 // @target-uri @authority; created, keyid, alg) or draft-cavage ((request-target) host date).
 GetSigner instance_signer(crypto::KeyStore& keys, const activitypub::Uris& uris,
                           std::string username) {
   return [&keys, &uris, username = std::move(username)](const std::string& url,
                                                         bool rfc9421) -> net::HeaderList {
     try {
-      const auto key = keys.load(username);
+      const auto keys_now = keys.current(username);
+      const auto key_id = uris.key_id(username, keys_now.generation);
       if (rfc9421)
-        return activitypub::rfc9421::sign_request("GET", url, std::nullopt, key,
-                                                  uris.key_id(username), unix_now())
+        return activitypub::rfc9421::sign_request("GET", url, std::nullopt, keys_now.rsa, key_id,
+                                                  unix_now())
             .fields();
-      return activitypub::sign_request("GET", url, std::nullopt, key, uris.key_id(username),
-                                       unix_now())
+      return activitypub::sign_request("GET", url, std::nullopt, keys_now.rsa, key_id, unix_now())
           .fields();
     } catch (const std::exception& e) {
       spdlog::warn("fetching {} unsigned: cannot sign as '{}': {}", url, username, e.what());
@@ -69,6 +74,7 @@ FederationService::FederationService(const Config& config, store::Store& store,
                                      crypto::KeyStore& keys, const activitypub::Uris& uris,
                                      DeliveryNotifier& notifier)
     : store(store),
+      uris(uris),
       blocks(store),
       client(outbound_policy(config)),
       resolver(store, client_transport(client, blocks),
@@ -106,6 +112,27 @@ bool FederationService::unblock_domain(std::string_view host) {
 
 std::vector<store::DomainBlock> FederationService::domain_blocks() {
   return store.list_domain_blocks();
+}
+
+int64_t FederationService::send_actor_update(const std::string& username, Json actor_document) {
+  const Json update = activitypub::update_actor_activity(
+      uris, username, outgoing.new_activity_id(username, "updates"), std::move(actor_document),
+      iso8601_utc(unix_now()));
+  std::set<std::string> inboxes;
+  std::optional<int64_t> before;
+  constexpr int kPage = 500;
+  for (;;) {
+    const auto page = store.list_followers(username, before, kPage);
+    for (const auto& follower : page) {
+      const auto& inbox = follower.shared_inbox.empty() ? follower.inbox : follower.shared_inbox;
+      if (!blocks.blocks_url(inbox)) inboxes.insert(inbox);
+    }
+    if (page.size() < static_cast<std::size_t>(kPage)) break;
+    before = page.back().id;
+  }
+  for (const auto& inbox : inboxes) outgoing.enqueue(username, inbox, update);
+  spdlog::info("actor update of '{}' queued for {} inboxes", username, inboxes.size());
+  return static_cast<int64_t>(inboxes.size());
 }
 
 }  // namespace artdag::services::federation

@@ -31,7 +31,13 @@ class FederationService {
   static constexpr std::size_t kMaxBlockReasonLength = 500;
   std::vector<store::DomainBlock> domain_blocks();
 
+  // Announces a new version of `username`'s actor document (a key rotation): an Update of
+  // it, with the sender's proof, queued once per follower inbox (the shared inbox when the
+  // follower has one) outside blocked domains. Returns how many inboxes it was queued for.
+  int64_t send_actor_update(const std::string& username, Json actor_document);
+
   store::Store& store;
+  const activitypub::Uris& uris;
   DomainBlockList blocks;  // what every check below reads
   net::HttpClient client;  // the outbound rules (ARTDAG_ALLOW_PRIVATE_NETWORKS)
   ActorResolver resolver;  // signed GETs as the instance actor (config.instance_user);

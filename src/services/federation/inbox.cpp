@@ -171,9 +171,63 @@ InboxResult InboxService::receive_checked(const InboxPost& post) {
                            signer ? &*signer : nullptr,
                            max_followers_per_host_};
   if (!signer) return inbox::handle_delete(ctx, activity);
+  if (activity.type == "Update" && activity.json.contains("object") &&
+      activitypub::id_of(activity.json["object"]) == activity.actor)
+    return refresh_actor(post, *signer);
   auto handler = inbox::handler_for(activity.type);
   if (!handler) return InboxResult::ignored(activity.type + " activities are not processed");
   return handler(ctx, activity);
+}
+
+InboxResult InboxService::refresh_actor(const InboxPost& post, const store::RemoteActor& signer) {
+  // A signer just fetched (its cached key failed: the Update came signed with a new one) is
+  // as new as a refetch would make it.
+  if (!resolver_.may_refetch(signer)) return InboxResult::ignored("the actor was fetched just now");
+  try {
+    auto fresh = fetch_signer(post, signer.actor_url, false);
+    if (!fresh || fresh->actor_url != signer.actor_url)
+      return InboxResult::ignored("the actor's document now has another id");
+    resolver_.remember(*fresh);
+    return InboxResult::processed("actor fetched again");
+  } catch (const ApiError& e) {
+    // The Update itself was verified; a failed refetch keeps what is cached.
+    return InboxResult::ignored(std::string("fetching the actor again failed: ") + e.detail());
+  }
+}
+
+std::string InboxService::verify_signed_get(const SignedGet& get) {
+  try {
+    auto signer = verify_signed_get_checked(get);
+    metrics::authorized_fetch_answered("accepted", 200);
+    return signer;
+  } catch (const ApiError& e) {
+    const std::string result =
+        e.reason().empty() ? "status_" + std::to_string(e.status()) : e.reason();
+    metrics::authorized_fetch_answered(result, e.status());
+    if (e.status() == 429) metrics::rate_limited("authorized_fetch_" + result);
+    throw;
+  }
+}
+
+std::string InboxService::verify_signed_get_checked(const SignedGet& get) {
+  const auto headers = activitypub::lookup_in(get.headers);
+  const InboxPost request{"GET", get.target, get.headers, {}, std::nullopt, get.client};
+  if (headers("signature").empty() && headers("signature-input").empty())
+    throw refused("authorized fetch: this document answers only signed GETs (sign as an actor)",
+                  "signature_missing");
+  const auto now = resolver_.now();
+  const PendingSignature signature = check_signature(request, headers, now);
+  if (activitypub::url_origin(signature.key_id) == activitypub::url_origin(uris_.base()))
+    throw refused("signature keyId is a key of this server", "local_actor");
+  if (blocks_ && blocks_->blocks_url(signature.key_id))
+    throw refused("this server does not serve the signer's domain", "domain_blocked");
+  // The signer is the actor the key id names (Mastodon's and our ids: actor#key).
+  InboxActivity signer{Json::object(), {}, "GET", activitypub::without_fragment(signature.key_id)};
+  Credentials credentials;
+  credentials.signature = &signature;
+  auto actor = verify_signer(request, credentials, signer, false);
+  if (!actor) throw refused("could not fetch the signer's actor", "actor_fetch");
+  return actor->actor_url;
 }
 
 InboxService::PendingSignature InboxService::check_signature(
@@ -293,6 +347,7 @@ std::string InboxService::check_credentials(const store::RemoteActor& actor,
       error = signature->verify_ed25519(*key);
     } else {
       error = "signature keyId is not one of the actor's keys";
+      reason = "key_unknown";
     }
     if (!error.empty()) return error;
   }
@@ -335,8 +390,11 @@ std::optional<store::RemoteActor> InboxService::verify_signer(const InboxPost& p
       return actor;
     }
     // A cached key that fails may have been rotated: fetch the actor once more, at most
-    // every min_refetch_interval per actor (self-Deletes included).
-    if (fresh || !resolver_.may_refetch(*actor)) throw refused(error, reason);
+    // every min_refetch_interval per actor (self-Deletes included). A key id the cached
+    // document does not list is a rotation announced by its first use: fetched at once
+    // (still through the gate's per-host and per-address limits).
+    if (fresh || (!resolver_.may_refetch(*actor) && reason != "key_unknown"))
+      throw refused(error, reason);
     spdlog::info("inbox: {} from {} failed with the cached keys ({}); refetching",
                  credentials.signature ? "signature" : "proof", activity.actor, error);
     if (!fetch()) return std::nullopt;

@@ -16,6 +16,13 @@
 // what a remote server answered, and says how to sign (Accept-Signature for RFC 9421, unless
 // it is switched off; WWW-Authenticate for draft-cavage).
 //
+// An Update whose object is its own actor makes the actor be fetched again from its origin
+// (what it embeds is not trusted), at most every min_refetch_interval: how a key rotation
+// announced by a follow reaches us before its next signature does.
+//
+// The same checks serve authorized fetch (verify_signed_get): a GET of an ActivityPub
+// document must be signed, and its signer's key is found by the same rules and limits.
+//
 // One exception to "verified or nothing": a Delete whose object is its own actor, from an
 // actor we have cached, whose document now answers 404/410. The key is gone with the account,
 // so the Delete cannot be verified; the origin saying the actor is gone is the proof, and
@@ -76,6 +83,13 @@ struct InboxPost {
   std::string_view client = {};         // the peer address (limits); empty: not limited per address
 };
 
+// A GET of an ActivityPub document under authorized fetch, borrowed from the HTTP request.
+struct SignedGet {
+  std::string_view target;  // path and query, as received
+  const activitypub::HeaderFields& headers;
+  std::string_view client = {};  // the peer address (limits)
+};
+
 class InboxService {
  public:
   InboxService(store::Store& store, const activitypub::Uris& uris, ActorResolver& resolver,
@@ -87,6 +101,13 @@ class InboxService {
 
   // Throws ApiError (400 / 401 / 404 unknown user / 413 / 422 / 429); returning means 202.
   InboxResult receive(const InboxPost& post);
+
+  // Authorized fetch: the actor URL whose key signed `get` — RFC 9421 (unless switched off)
+  // or draft-cavage, checked as an inbox POST's (time, our Host, the key on its actor, the
+  // actor fetched through the gate when not cached, refetched once when a cached key
+  // fails). Throws ApiError 401 (unsigned, a bad signature, a key of a blocked domain or of
+  // this server) or 429 (the gate's limits).
+  std::string verify_signed_get(const SignedGet& get);
 
   // Deletes seen ids older than the Date window and cached actors nobody here follows or
   // is followed by that were fetched more than kActorCacheSeconds ago. receive() calls it
@@ -100,6 +121,9 @@ class InboxService {
 
  private:
   InboxResult receive_checked(const InboxPost& post);  // receive() without its metrics
+  std::string verify_signed_get_checked(const SignedGet& get);
+  // An Update of the signer itself: fetch it again (not more often than the resolver allows).
+  InboxResult refresh_actor(const InboxPost& post, const store::RemoteActor& signer);
   // The signer, fetched through the gate (not stored); nullopt for a self-Delete of a gone
   // actor. Throws the 401/429 refusals.
   std::optional<store::RemoteActor> fetch_signer(const InboxPost& post, const std::string& actor,
