@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "crypto/rsa_key.h"
+#include "util/identifiers.h"
 #include "util/text.h"
 #include "util/url.h"
 
@@ -85,6 +86,18 @@ std::optional<std::string> id_of(const Json& value) {
     if (const auto* id = string_member(value, "id")) return *id;
   }
   return std::nullopt;
+}
+
+std::string claimed_content_hash(const Json& object) {
+  if (!object.is_object()) return "";
+  auto hash = object.find("contentHash");
+  if (hash == object.end() || !hash->is_object()) return "";
+  auto algorithm = hash->find("algorithm");
+  if (algorithm != hash->end() && (!algorithm->is_string() || *algorithm != "sha3-256")) return "";
+  auto value = hash->find("value");
+  if (value == hash->end() || !value->is_string()) return "";
+  const auto& text = value->get_ref<const std::string&>();
+  return is_sha3_hex(text) ? text : "";
 }
 
 std::optional<std::string> type_of(const Json& value) {

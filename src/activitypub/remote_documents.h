@@ -31,6 +31,9 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
 std::optional<std::string> id_of(const Json& value);
 // The "type" of an object: a string, or the first string of an array of types.
 std::optional<std::string> type_of(const Json& value);
+// The content hash an Art DAG object claims: `contentHash.value` when it is 64 lowercase hex
+// and `contentHash.algorithm` is absent or "sha3-256"; "" otherwise.
+std::string claimed_content_hash(const Json& object);
 
 // An account address: "acct:user@host", "user@host" or "@user@host". The host may carry a
 // port ("127.0.0.1:8200"); it is lower-cased, the user part kept as given.

@@ -2,6 +2,7 @@
 // key, C2SP tiles and entry bundles, tlog-proofs. Not in the response cache: the checkpoint
 // moves without a write by this process, and the rest is cheap or cacheable by clients.
 #include "api/routes.h"
+#include "tlog/note.h"
 #include "util/error.h"
 #include "util/paging.h"
 #include "util/time.h"
@@ -71,7 +72,11 @@ void add_log_routes(Router& router, services::Services& services) {
     Json claims = Json::array();
     for (const auto& claim : services.claims.claims_of(req.param("content_hash")))
       claims.push_back(services::claim_log::claim_json(claim));
-    auto res = Response::json(200, Json{{"claims", std::move(claims)}});
+    Json witnesses = Json::array();
+    for (const auto& key : services.claims.trusted_witnesses())
+      witnesses.push_back(tlog::format_verifier_key(key));
+    auto res = Response::json(
+        200, Json{{"claims", std::move(claims)}, {"witnesses", std::move(witnesses)}});
     res.set_header("Access-Control-Allow-Origin", "*");
     return res;
   });

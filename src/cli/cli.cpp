@@ -18,6 +18,7 @@
 #include "activitypub/multikey.h"
 #include "activitypub/remote_documents.h"
 #include "app/serve.h"
+#include "cli/claims_audit.h"
 #include "cli/claims_command.h"
 #include "cli/log_tools.h"
 #include "config/config.h"
@@ -403,11 +404,18 @@ int run(int argc, char** argv) {
   auto* block_list = block_cmd->add_subcommand("list", "the blocked domains, with reasons");
   add_data_flags(block_list);
 
-  std::string claims_hash;
+  ClaimsAuditOptions claims_audit;
   auto* claims_cmd = app.add_subcommand(
       "claims", "every known claim of a content hash, which is the earliest and on what evidence");
   add_data_flags(claims_cmd);
-  claims_cmd->add_option("content_hash", claims_hash, "the SHA3-256 content hash")->required();
+  claims_cmd->add_option("content_hash", claims_audit.content_hash, "the SHA3-256 content hash")
+      ->required();
+  claims_cmd->add_option("--server", claims_audit.server,
+                         "ask this server (its base URL) and check every proof here instead of "
+                         "reading the local database");
+  claims_cmd->add_option("--witness", claims_audit.witnesses,
+                         "with --server: a witness cosigner key to trust (repeatable; default: "
+                         "the witnesses the server trusts)");
 
   std::string monitor_prefix, monitor_key, monitor_state;
   auto* monitor_cmd = app.add_subcommand(
@@ -483,8 +491,11 @@ int run(int argc, char** argv) {
       return 0;
     }
     if (*claims_cmd) {
+      if (!claims_audit.server.empty())
+        return audit_claims(outbound_log_client(), claims_audit, std::cout);
+      if (!claims_audit.witnesses.empty()) throw Fatal("--witness goes with --server");
       auto services = offline_services(overrides);
-      return print_claims(services, claims_hash, std::cout);
+      return print_claims(services, claims_audit.content_hash, std::cout);
     }
     if (*verify_cmd) return verify(activity_file, key_file, actor_url, proof_key, log_check);
     if (*monitor_cmd) return log_monitor(monitor_prefix, monitor_key, monitor_state);

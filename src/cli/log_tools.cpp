@@ -153,8 +153,8 @@ class EntryChecker {
     }
     if (type != "Create") return "";
     const Json& object = activity.value("object", Json::object());
-    auto hash = object.value("contentHash", Json::object()).value("value", std::string());
-    if (hash.empty()) throw CheckFailed(at + "a Create without a content hash");
+    auto hash = activitypub::claimed_content_hash(object);
+    if (hash.empty()) throw CheckFailed(at + "a Create without a SHA3-256 content hash");
     return hash;
   }
 
@@ -183,14 +183,17 @@ class EntryChecker {
 
 }  // namespace
 
-std::string LogClient::get(const std::string& url, std::size_t max_bytes) const {
+std::string LogClient::get(const std::string& url, std::size_t max_bytes,
+                           const std::string& accept) const {
   net::RequestOptions options;
   options.timeout = std::chrono::seconds(30);
   options.max_response_bytes = max_bytes;
   options.max_redirects = 3;
   net::HttpResponse response;
   try {
-    response = http_.get(url, {}, options);
+    net::HeaderList headers;
+    if (!accept.empty()) headers.emplace_back("Accept", accept);
+    response = http_.get(url, headers, options);
   } catch (const net::FetchError& e) {
     throw CheckFailed("cannot fetch " + url + ": " + e.what());
   }
@@ -199,8 +202,8 @@ std::string LogClient::get(const std::string& url, std::size_t max_bytes) const 
   return std::move(response.body);
 }
 
-Json LogClient::get_json(const std::string& url) const {
-  Json doc = Json::parse(get(url, 1024 * 1024), nullptr, false);
+Json LogClient::get_json(const std::string& url, const std::string& accept) const {
+  Json doc = Json::parse(get(url, 1024 * 1024, accept), nullptr, false);
   if (doc.is_discarded()) throw CheckFailed(url + " did not answer JSON");
   return doc;
 }

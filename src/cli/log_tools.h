@@ -24,8 +24,10 @@ struct CheckFailed : std::runtime_error {
 class LogClient {
  public:
   explicit LogClient(net::OutboundPolicy policy) : http_(std::move(policy)) {}
-  std::string get(const std::string& url, std::size_t max_bytes = 16 * 1024 * 1024) const;
-  Json get_json(const std::string& url) const;
+  // `accept`: the Accept header to send ("": none).
+  std::string get(const std::string& url, std::size_t max_bytes = 16 * 1024 * 1024,
+                  const std::string& accept = "") const;
+  Json get_json(const std::string& url, const std::string& accept = "") const;
 
  private:
   net::HttpClient http_;

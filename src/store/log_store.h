@@ -52,8 +52,13 @@ class LogStore {
   // Publishes `next` if the latest checkpoint still has `expected_size` (0 for none): a
   // compare-and-swap, so two integrators can never both publish on top of one checkpoint.
   virtual bool publish_checkpoint(int64_t expected_size, const LogCheckpoint& next) = 0;
-  // Whether some checkpoint ever published has a size in [min_size, max_size).
+  // Whether some checkpoint ever published (and kept) has a size in [min_size, max_size).
   virtual bool checkpoint_in_range(int64_t min_size, int64_t max_size) = 0;
+  // Deletes the checkpoints below `below_size` published before `published_before` that no
+  // witness cosigned and that a larger kept checkpoint shares a level-0 tile with (sizes
+  // S and S' with S / 256 == S' / 256): the largest of each such group stays, and with it
+  // every partial tile above level 0 that the deleted ones had. Returns how many went.
+  virtual int64_t purge_uncosigned_checkpoints(int64_t below_size, int64_t published_before) = 0;
 
   // The witness's memory, per log origin. Replaced only when it is still `expected` (size
   // and root hex; nullopt: nothing stored yet): a compare-and-swap across processes.

@@ -31,6 +31,11 @@ constexpr std::string_view kInsertCheckpoint =
     "INSERT INTO log_checkpoints (size, root, note, published_at) VALUES ($1, $2, $3, $4)";
 constexpr std::string_view kCheckpointInRange =
     "SELECT 1 FROM log_checkpoints WHERE size >= $1 AND size < $2 LIMIT 1";
+constexpr std::string_view kPurgeUncosigned =
+    "DELETE FROM log_checkpoints WHERE size < $1 AND published_at < $2 "
+    "AND NOT EXISTS (SELECT 1 FROM log_cosignatures s WHERE s.size = log_checkpoints.size) "
+    "AND EXISTS (SELECT 1 FROM log_checkpoints d WHERE d.size > log_checkpoints.size "
+    "AND d.size < (log_checkpoints.size / 256 + 1) * 256)";
 constexpr std::string_view kTakeLease =
     "UPDATE log_state SET lease_owner = $1, lease_until = $2 "
     "WHERE id = 1 AND (lease_owner = $1 OR lease_until < $3)";
@@ -210,6 +215,12 @@ bool SqlLogArea::checkpoint_in_range(int64_t min_size, int64_t max_size) {
     found = c.query_int(kCheckpointInRange, {min_size, max_size}).has_value();
   });
   return found;
+}
+
+int64_t SqlLogArea::purge_uncosigned_checkpoints(int64_t below_size, int64_t published_before) {
+  int64_t purged = 0;
+  db_.write([&](Conn& c) { purged = c.exec(kPurgeUncosigned, {below_size, published_before}); });
+  return purged;
 }
 
 bool SqlLogArea::take_integrator_lease(const std::string& owner, int64_t now, int64_t until) {

@@ -21,6 +21,7 @@ class SqlLogArea : public virtual LogStore {
   std::optional<LogCheckpoint> latest_checkpoint() override;
   bool publish_checkpoint(int64_t expected_size, const LogCheckpoint& next) override;
   bool checkpoint_in_range(int64_t min_size, int64_t max_size) override;
+  int64_t purge_uncosigned_checkpoints(int64_t below_size, int64_t published_before) override;
   bool take_integrator_lease(const std::string& owner, int64_t now, int64_t until) override;
   std::optional<WitnessedCheckpoint> witnessed_checkpoint(const std::string& origin) override;
   bool replace_witnessed_checkpoint(const std::optional<std::pair<int64_t, std::string>>& expected,

@@ -4,9 +4,7 @@
 // restarts; two processes on one PostgreSQL publish one log; log-monitor catches a tampered
 // entry; bad tile paths are 4xx.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <filesystem>
@@ -245,23 +243,8 @@ TEST_F(ClaimLog, BadTilePathsAndUnknownEntriesAreFourHundreds) {
 
 // Changes the JSON of activity `index` straight in the server's database.
 void tamper_with_activity(ServerProcess& server, int64_t index, const std::string& json) {
-  const std::string sql =
-      "UPDATE activities SET json = '" + json + "' WHERE idx = " + std::to_string(index);
-  if (using_postgresql()) {
-    PGconn* conn = PQconnectdb(server.env()["DATABASE_URL"].c_str());
-    ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
-    PGresult* result = PQexec(conn, sql.c_str());
-    EXPECT_EQ(PQresultStatus(result), PGRES_COMMAND_OK) << PQerrorMessage(conn);
-    PQclear(result);
-    PQfinish(conn);
-  } else {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((server.data_dir() / "l2.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
-  }
+  run_sql(server,
+          "UPDATE activities SET json = '" + json + "' WHERE idx = " + std::to_string(index));
 }
 
 TEST_F(ClaimLog, StaysConsistentAcrossWritesKillsAndRestartsAndCatchesTampering) {

@@ -4,7 +4,9 @@
 // background (NodeInfo → pinned log key → proof and evidence) and GET /claims/{hash} on both
 // names the same earliest claim on the same evidence. A third server, C, trusts neither
 // witness and is handed a tampered copy of bob's claim and one of an activity B never logged:
-// the first is refuted with its reason, the second stays unproven. Runs once per backend.
+// the first is refuted with its reason, the second stays unproven. A lying server that rewrites
+// its log is refused by its witness and its claims never win; `artdag-l2 claims --server`
+// reproduces each verdict from outside. Runs once per backend.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,8 +14,11 @@
 #include <map>
 #include <string>
 
+#include "activitypub/canon.h"
 #include "crypto/hash.h"
 #include "harness.h"
+#include "tlog/checkpoint.h"
+#include "tlog/merkle.h"
 #include "util/url.h"
 
 namespace artdag::test {
@@ -79,6 +84,7 @@ class FederatedRegistryTest : public ::testing::Test {
     ASSERT_FALSE(HasFatalFailure());
     a_log_ = a.log;
     b_log_ = b.log;
+    a_witness_ = a.witness;
   }
   void TearDown() override {
     if (HasFailure())
@@ -114,7 +120,7 @@ class FederatedRegistryTest : public ::testing::Test {
   }
 
   ServerProcess a_, b_, c_;
-  std::string a_log_, b_log_;
+  std::string a_log_, b_log_, a_witness_;
 };
 
 TEST_F(FederatedRegistryTest, TwoWitnessingServersProveEachOthersClaimsAndAgree) {
@@ -187,6 +193,14 @@ TEST_F(FederatedRegistryTest, TwoWitnessingServersProveEachOthersClaimsAndAgree)
   EXPECT_NE(out.find(winner, earliest_line), std::string::npos) << out;
   EXPECT_EQ(out.find("* earliest", earliest_line + 1), std::string::npos) << out;
   EXPECT_NE(a_.run_command({"claims", "not-a-hash"}, &out), 0);
+  // From outside, every proof checked by the CLI itself: the same verdict on both servers.
+  for (ServerProcess* server : {&a_, &b_}) {
+    ASSERT_EQ(b_.run_command({"claims", hash, "--server", server->base_url()}, &out), 0) << out;
+    EXPECT_NE(out.find("the server's verdict is reproduced"), std::string::npos) << out;
+    const auto marked = out.find("* earliest  ");
+    ASSERT_NE(marked, std::string::npos) << out;
+    EXPECT_EQ(out.compare(marked + 12, winner.size(), winner), 0) << out;
+  }
 
   // The asset page shows the other claim, which one is earliest and links to the proofs.
   auto page = http_request("GET", a_.url("/asset/anns-work"), {"Accept: text/html"});
@@ -257,6 +271,169 @@ TEST_F(FederatedRegistryTest, TwoWitnessingServersProveEachOthersClaimsAndAgree)
       },
       10s))
       << claims_of(c_, hash).dump(2);
+}
+
+// The third server lies. ann on A claims the hash first; lisa on L claims it later, and A (its
+// witness) cosigns L's log with her claim in it. Then L rewrites its history to steal the
+// earliest place: lisa's claim is back-dated in its database and its tree rebuilt from it.
+// A refuses to cosign the fork (409 for an old size it never cosigned, 422 for a checkpoint
+// inconsistent with the one it did); the claim as lisa first made it (what A's inbox received)
+// is refuted at A; and B, handed the back-dated copy, proves it only on L's own word, so
+// ann's witnessed claim stays the earliest. Both verdicts are reproduced from outside by
+// `artdag-l2 claims --server`.
+TEST_F(FederatedRegistryTest, AWitnessRefusesALyingLogAndItsBackDatedClaimNeverWins) {
+  ServerProcess& liar = c_;
+  ASSERT_TRUE(liar.start()) << liar.log();
+  const std::string liar_log = served_line(liar, "/log/key");
+  const std::string liar_origin = key_name(liar_log);
+  // A witnesses L as well as B, and L submits its checkpoints to A.
+  a_.stop();
+  a_.env()["ARTDAG_WITNESS_FOR"] = b_log_ + "," + liar_log;
+  ASSERT_TRUE(a_.start()) << a_.log();
+  liar.stop();
+  liar.env()["ARTDAG_WITNESSES"] = a_witness_ + " " + a_.url("/log/witness");
+  ASSERT_TRUE(liar.start()) << liar.log();
+
+  const std::string hash = crypto::sha3_256_hex("a work the liar wants");
+  const std::string ann = register_user(a_, "ann");
+  const Json ann_claim = claim(a_, ann, "anns-work", hash);
+  ASSERT_TRUE(ann_claim.is_object());
+  ASSERT_EQ(settled(a_, hash, 1).size(), 1u) << claims_of(a_, hash).dump(2);
+
+  const std::string lisa = register_user(liar, "lisa");
+  const Json honest = claim(liar, lisa, "lisas-work", hash);
+  ASSERT_TRUE(honest.is_object());
+  const std::string lisa_id = honest["id"];
+  const std::string a_witness_line = "\xE2\x80\x94 " + key_name(a_witness_) + " ";
+  // L's checkpoint with her claim in it (size 1 and up), cosigned by A.
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = http_request("GET", liar.url("/log/checkpoint"));
+        auto body = tlog::parse_checkpoint(r.body.substr(0, r.body.find("\n\n") + 1));
+        return r.status == 200 && body && body->size >= 1 &&
+               r.body.find(a_witness_line) != std::string::npos;
+      },
+      30s))
+      << liar.log();
+  const auto cosigned = a_.open_store()->witnessed_checkpoint(liar_origin);
+  ASSERT_TRUE(cosigned);
+  ASSERT_GE(cosigned->size, 1);
+
+  // The lie: the claim back-dated in L's database, its log rebuilt from the rewritten entries.
+  liar.stop();
+  Json backdated = honest;
+  backdated["published"] = "2020-01-01T00:00:00Z";
+  for (const std::string& sql :
+       {"UPDATE activities SET json = '" + activitypub::canonical_json(backdated) +
+            "' WHERE activity_id = '" + lisa_id + "'",
+        std::string("UPDATE log_state SET size = 0, lease_owner = '', lease_until = 0"),
+        std::string("DELETE FROM log_checkpoints"), std::string("DELETE FROM log_cosignatures"),
+        std::string("DELETE FROM log_tiles"), std::string("DELETE FROM log_leaves")})
+    run_sql(liar, sql);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_TRUE(liar.start()) << liar.log();
+  std::string forked;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = http_request("GET", liar.url("/log/checkpoint"));
+        forked = r.body;
+        return r.status == 200;
+      },
+      10s))
+      << liar.log();
+  const auto forked_body = tlog::parse_checkpoint(forked.substr(0, forked.find("\n\n") + 1));
+  ASSERT_TRUE(forked_body) << forked;
+  ASSERT_EQ(static_cast<int64_t>(forked_body->size), cosigned->size) << forked;
+  ASSERT_NE(tlog::hash_hex(forked_body->root), cosigned->root_hex) << "not a fork";
+
+  // A refuses the forked checkpoint however it is put, and keeps what it cosigned.
+  auto submit = [&](const std::string& old_size) {
+    return http_request("POST", a_.url("/log/witness/add-checkpoint"), {},
+                        "old " + old_size + "\n\n" + forked);
+  };
+  auto stale = submit("0");
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(stale.header("content-type"), "text/x.tlog.size");
+  EXPECT_EQ(stale.body, std::to_string(cosigned->size) + "\n");
+  auto inconsistent = submit(std::to_string(cosigned->size));
+  EXPECT_EQ(inconsistent.status, 422) << inconsistent.body;
+  const auto kept = a_.open_store()->witnessed_checkpoint(liar_origin);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->root_hex, cosigned->root_hex);
+  EXPECT_EQ(http_request("GET", liar.url("/log/checkpoint")).body.find(a_witness_line),
+            std::string::npos)
+      << "A cosigned the fork";
+
+  // A received lisa's claim as she made it; L's log no longer holds it: refuted.
+  ASSERT_TRUE(a_.open_store()->record_remote_claim(
+      {lisa_id, liar.url("/users/lisa"), liar.url("/objects/" + hash), hash, honest.dump(), ""}));
+  Json on_a;
+  ASSERT_TRUE(eventually(
+      [&] {
+        on_a = claims_of(a_, hash);
+        return on_a.size() == 2 && on_a[1]["refuted"].is_string();
+      },
+      kProven))
+      << on_a.dump(2);
+  EXPECT_EQ(on_a[1]["activity_id"], lisa_id);
+  EXPECT_EQ(on_a[1]["proven"], false);
+  EXPECT_EQ(on_a[1]["earliest"], false);
+  EXPECT_EQ(on_a[0]["activity_id"], ann_claim["id"]);
+  EXPECT_EQ(on_a[0]["earliest"], true);
+
+  // B is handed the back-dated copy (and ann's claim): proven on L's word only, it loses.
+  {
+    auto store = b_.open_store();
+    ASSERT_TRUE(
+        store->record_remote_claim({lisa_id, liar.url("/users/lisa"), liar.url("/objects/" + hash),
+                                    hash, backdated.dump(), ""}));
+    ASSERT_TRUE(
+        store->record_remote_claim({ann_claim["id"], a_.url("/users/ann"),
+                                    a_.url("/objects/" + hash), hash, ann_claim.dump(), ""}));
+  }
+  Json on_b;
+  ASSERT_TRUE(eventually(
+      [&] {
+        on_b = claims_of(b_, hash);
+        int proven = 0;
+        for (const auto& c : on_b) proven += c["proven"] == true;
+        return on_b.size() == 2 && proven == 2 && on_b[0]["evidence"] != on_b[1]["evidence"];
+      },
+      kProven))
+      << on_b.dump(2);
+  for (const auto& c : on_b) {
+    const bool is_lisa = c["activity_id"] == lisa_id;
+    EXPECT_EQ(c["evidence"], is_lisa ? "self-asserted" : "witnessed") << c.dump();
+    EXPECT_EQ(c["earliest"], !is_lisa) << c.dump();
+    if (is_lisa) {
+      EXPECT_EQ(c["published"], "2020-01-01T00:00:00Z");
+    }
+  }
+
+  // From outside, with the project's verifier code only: both verdicts are reproduced.
+  for (ServerProcess* server : {&a_, &b_}) {
+    std::string out;
+    EXPECT_EQ(a_.run_command({"claims", hash, "--server", server->base_url()}, &out), 0) << out;
+    EXPECT_NE(out.find("the server's verdict is reproduced"), std::string::npos) << out;
+    EXPECT_NE(out.find(liar_origin), std::string::npos) << out;
+  }
+  // Trusting another witness than B does, the CLI does not reach B's verdict, and says so.
+  std::string out;
+  EXPECT_EQ(a_.run_command({"claims", hash, "--server", b_.base_url(), "--witness",
+                            served_line(liar, "/log/witness/key")},
+                           &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("DISAGREES"), std::string::npos) << out;
+  EXPECT_NE(out.find("the server's verdict is NOT reproduced"), std::string::npos) << out;
+  // Bad input: no server there, a --witness that is no key, --witness without --server.
+  EXPECT_EQ(a_.run_command({"claims", hash, "--server", "http://127.0.0.1:1"}, &out), 1) << out;
+  EXPECT_EQ(
+      a_.run_command({"claims", hash, "--server", b_.base_url(), "--witness", "nonsense"}, &out), 1)
+      << out;
+  EXPECT_NE(out.find("does not parse"), std::string::npos) << out;
+  EXPECT_EQ(a_.run_command({"claims", hash, "--witness", a_witness_}, &out), 1) << out;
+  EXPECT_EQ(a_.run_command({"claims", "ABC", "--server", b_.base_url()}, &out), 1) << out;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -309,21 +310,37 @@ std::string register_user(ServerProcess& server, const std::string& username,
   return r.json()["access_token"].get<std::string>();
 }
 
-namespace {
-std::string first_line_of(ServerProcess& server, const std::string& path) {
+std::string served_line(ServerProcess& server, const std::string& path) {
   auto r = http_request("GET", server.url(path));
   EXPECT_EQ(r.status, 200) << path << ": " << r.body;
   return r.body.substr(0, r.body.find('\n'));
 }
-}  // namespace
+
+void run_sql(ServerProcess& server, const std::string& sql) {
+  if (using_postgresql()) {
+    PGconn* conn = PQconnectdb(server.env()["DATABASE_URL"].c_str());
+    ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    PGresult* result = PQexec(conn, sql.c_str());
+    EXPECT_EQ(PQresultStatus(result), PGRES_COMMAND_OK) << PQerrorMessage(conn) << sql;
+    PQclear(result);
+    PQfinish(conn);
+  } else {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((server.data_dir() / "l2.db").c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db) << ": " << sql;
+    sqlite3_close(db);
+  }
+}
 
 std::pair<LogKeys, LogKeys> witness_each_other(ServerProcess& a, ServerProcess& b) {
   std::pair<LogKeys, LogKeys> keys;
   [&] {
     ASSERT_TRUE(a.start()) << a.log();
     ASSERT_TRUE(b.start()) << b.log();
-    keys = {{first_line_of(a, "/log/key"), first_line_of(a, "/log/witness/key")},
-            {first_line_of(b, "/log/key"), first_line_of(b, "/log/witness/key")}};
+    keys = {{served_line(a, "/log/key"), served_line(a, "/log/witness/key")},
+            {served_line(b, "/log/key"), served_line(b, "/log/witness/key")}};
     a.stop();
     b.stop();
     a.env()["ARTDAG_WITNESS_FOR"] = keys.second.log;

@@ -110,6 +110,12 @@ class ServerProcess {
 std::string register_user(ServerProcess& server, const std::string& username,
                           const std::string& password = "correct horse battery");
 
+// The first line of what `path` serves (a key, a size); a failed expectation unless it is 200.
+std::string served_line(ServerProcess& server, const std::string& path);
+// Runs one SQL statement straight on the server's database (SQLite file or its PostgreSQL
+// database): for tests that play a server which rewrites its own history.
+void run_sql(ServerProcess& server, const std::string& sql);
+
 // A server's claim-log verifier key and witness verifier key (GET /log/key, /log/witness/key).
 struct LogKeys {
   std::string log;

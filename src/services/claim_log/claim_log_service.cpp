@@ -90,8 +90,8 @@ std::string ClaimLogService::proof_at(int64_t index, int64_t size, std::string c
   StoredTiles tiles(store_, tile_roots_);
   tlog::TlogProof proof;
   proof.index = static_cast<std::uint64_t>(index);
-  proof.inclusion = tlog::inclusion_proof_from_tiles(tiles, static_cast<std::uint64_t>(size),
-                                                     proof.index);
+  proof.inclusion =
+      tlog::inclusion_proof_from_tiles(tiles, static_cast<std::uint64_t>(size), proof.index);
   proof.checkpoint = std::move(checkpoint);
   return tlog::format_tlog_proof(proof);
 }

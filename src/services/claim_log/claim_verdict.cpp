@@ -50,7 +50,9 @@ Json claim_json(const ClaimView& c) {
               {"local", c.local},
               {"refuted", text_or_null(c.refuted)},
               {"proof_url", text_or_null(c.proof_url)},
-              {"evidence_url", text_or_null(c.evidence_url)}};
+              {"evidence_url", text_or_null(c.evidence_url)},
+              {"activity", c.activity_json.empty() ? Json(nullptr)
+                                                   : Json::parse(c.activity_json, nullptr, false)}};
 }
 
 }  // namespace artdag::services::claim_log

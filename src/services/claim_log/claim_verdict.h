@@ -23,7 +23,8 @@ struct ClaimView {
   std::string refuted;                       // why its proof failed; "" unless it did
   std::string proof_url;                     // where its proof and evidence are served
   std::string evidence_url;
-  bool earliest = false;  // set by mark_earliest
+  std::string activity_json;  // the activity as received (remote) or as logged (local)
+  bool earliest = false;      // set by mark_earliest
 
   // Proven, and in a checkpoint a trusted witness cosigned.
   bool witnessed() const { return proven && first_cosigned_at.has_value(); }

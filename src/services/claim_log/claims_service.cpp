@@ -36,6 +36,7 @@ std::optional<ClaimView> ClaimsService::local_claim(const std::string& content_h
   const int64_t index = activity->index;
   ClaimView claim;
   claim.local = true;
+  claim.activity_json = activity->json;
   claim.actor = text_field(document, "actor");
   claim.activity_id = text_field(document, "id");
   claim.published = text_field(document, "published");
@@ -74,6 +75,7 @@ std::vector<ClaimView> ClaimsService::claims_of(const std::string& content_hash)
     claim.proven = remote.proven;
     claim.first_cosigned_at = remote.first_cosigned_at;
     claim.refuted = remote.refuted;
+    claim.activity_json = remote.json;
     if (auto server = activitypub::url_origin(remote.actor_url)) {
       if (auto log = store_.find_remote_log(*server)) {
         const std::string id = encode_query_value(remote.activity_id);

@@ -87,6 +87,12 @@ Integrator::Step Integrator::integrate_once(int64_t now, int64_t max_entries) {
   if (store_.publish_checkpoint(old_size, next)) {
     step.size = new_size;
     step.published = true;
+    if (now >= next_purge_at_) {
+      next_purge_at_ = now + kPurgeEverySeconds;
+      const int64_t full_tiles_end =
+          new_size / int64_t{tlog::kTileWidth} * int64_t{tlog::kTileWidth};
+      store_.purge_uncosigned_checkpoints(full_tiles_end, now - kKeepUncosignedSeconds);
+    }
   }
   return step;
 }

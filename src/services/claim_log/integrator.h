@@ -20,6 +20,12 @@ std::string log_entry(const std::string& stored_json);
 class Integrator {
  public:
   static constexpr int64_t kLeaseSeconds = 10;
+  // Checkpoints no witness cosigned are kept this long, then thinned to one per level-0 tile
+  // once that tile is full (LogStore::purge_uncosigned_checkpoints), at most once a minute:
+  // a log publishing several checkpoints a second stores about one per 256 entries, not
+  // hundreds of thousands a day. Cosigned ones (the evidence) and the latest always stay.
+  static constexpr int64_t kKeepUncosignedSeconds = 300;
+  static constexpr int64_t kPurgeEverySeconds = 60;
 
   Integrator(store::LogStore& store, TileRoots& roots, const LogIdentity& identity,
              std::string owner);
@@ -42,6 +48,7 @@ class Integrator {
   // less than half of it is left, not on every step. The lease only saves work; the
   // checkpoint's compare-and-swap is what keeps two integrators from forking the log.
   int64_t lease_until_ = 0;
+  int64_t next_purge_at_ = 0;
 };
 
 }  // namespace artdag::services::claim_log

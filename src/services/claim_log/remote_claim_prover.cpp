@@ -21,22 +21,6 @@ constexpr std::size_t kMaxNodeInfoBytes = 64 * 1024;
 // A blocked domain's claims are looked at again this often (a block may be lifted).
 constexpr int64_t kBlockedRecheckSeconds = 600;
 
-// The NodeInfo 2.x document's URL from a /.well-known/nodeinfo answer, on `server` only.
-std::optional<std::string> nodeinfo_href(const Json& discovery, const std::string& server) {
-  auto links = discovery.is_object() ? discovery.find("links") : discovery.end();
-  if (!discovery.is_object() || links == discovery.end() || !links->is_array()) return std::nullopt;
-  std::optional<std::string> found;
-  for (const auto& link : *links) {
-    if (!link.is_object()) continue;
-    const std::string rel = link.value("rel", std::string());
-    const std::string href = link.value("href", std::string());
-    const bool v2 = rel.starts_with("http://nodeinfo.diaspora.software/ns/schema/2.");
-    if (!v2 || activitypub::url_origin(href) != server) continue;
-    if (!found || rel.ends_with("/2.1")) found = href;
-  }
-  return found;
-}
-
 Json parse_json(const std::string& text) {
   return Json::parse(text, nullptr, false);
 }
@@ -88,7 +72,7 @@ std::optional<store::RemoteLog> RemoteClaimProver::log_of(const std::string& ser
     error = server + "/.well-known/nodeinfo answered " + std::to_string(discovery->status);
     return std::nullopt;
   }
-  auto href = nodeinfo_href(parse_json(discovery->body), server);
+  auto href = nodeinfo_document_url(parse_json(discovery->body), server);
   if (!href) {
     error = server + " links no NodeInfo 2.x document of its own";
     return std::nullopt;

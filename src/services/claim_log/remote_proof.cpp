@@ -41,6 +41,21 @@ tlog::Result<store::RemoteLog> claim_log_from_nodeinfo(const Json& nodeinfo,
   return out;
 }
 
+std::optional<std::string> nodeinfo_document_url(const Json& discovery, const std::string& server) {
+  auto links = discovery.is_object() ? discovery.find("links") : discovery.end();
+  if (!discovery.is_object() || links == discovery.end() || !links->is_array()) return std::nullopt;
+  std::optional<std::string> found;
+  for (const auto& link : *links) {
+    if (!link.is_object()) continue;
+    const std::string rel = link.value("rel", std::string());
+    const std::string href = link.value("href", std::string());
+    const bool v2 = rel.starts_with("http://nodeinfo.diaspora.software/ns/schema/2.");
+    if (!v2 || activitypub::url_origin(href) != server) continue;
+    if (!found || rel.ends_with("/2.1")) found = href;
+  }
+  return found;
+}
+
 std::optional<int64_t> earliest_trusted_cosignature(const tlog::Note& note,
                                                     std::span<const tlog::VerifierKey> witnesses) {
   std::optional<int64_t> earliest;

@@ -24,6 +24,10 @@ namespace artdag::services::claim_log {
 tlog::Result<store::RemoteLog> claim_log_from_nodeinfo(const Json& nodeinfo,
                                                        const std::string& server);
 
+// The URL of the NodeInfo 2.x document (2.1 preferred) a /.well-known/nodeinfo answer links,
+// when it is on `server` (an origin); nullopt otherwise.
+std::optional<std::string> nodeinfo_document_url(const Json& discovery, const std::string& server);
+
 // The earliest cosignature time in `note` (unix seconds) by any of `witnesses` whose
 // cosignature verifies; nullopt when there is none.
 std::optional<int64_t> earliest_trusted_cosignature(const tlog::Note& note,

@@ -60,8 +60,9 @@ WitnessService::Answer WitnessService::add_checkpoint(std::string_view body, int
   for (int race = 0; race < kMaxRaces; ++race) {
     const auto stored = store_.witnessed_checkpoint(origin);
     std::optional<tlog::WitnessState> state;
-    if (stored) state = tlog::WitnessState{static_cast<std::uint64_t>(stored->size),
-                                           hashes_from_hex(stored->root_hex).at(0)};
+    if (stored)
+      state = tlog::WitnessState{static_cast<std::uint64_t>(stored->size),
+                                 hashes_from_hex(stored->root_hex).at(0)};
     const auto decision = tlog::decide_add_checkpoint(*request, keys, state);
     if (decision.answer == tlog::WitnessAnswer::conflict)
       return {409, std::string(tlog::kTlogSizeContentType),

@@ -31,8 +31,7 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
 }  // namespace
 
 WitnessSubmitter::WitnessSubmitter(store::LogStore& store, TileRoots& roots,
-                                   net::OutboundPolicy policy,
-                                   std::vector<WitnessTarget> witnesses)
+                                   net::OutboundPolicy policy, std::vector<WitnessTarget> witnesses)
     : store_(store),
       roots_(roots),
       client_(std::move(policy)),
@@ -48,8 +47,8 @@ std::vector<WitnessTarget> WitnessSubmitter::parse_witnesses(std::string_view se
   std::size_t at = 0;
   while (at <= setting.size()) {
     const std::size_t comma = setting.find(',', at);
-    const std::string entry(trim_ascii_space(setting.substr(
-        at, comma == std::string_view::npos ? std::string_view::npos : comma - at)));
+    const std::string entry(trim_ascii_space(
+        setting.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at)));
     at = comma == std::string_view::npos ? setting.size() + 1 : comma + 1;
     if (entry.empty()) continue;
     const std::size_t space = entry.find_first_of(" \t");
@@ -112,8 +111,7 @@ void WitnessSubmitter::submit_to(std::size_t i, const store::LogCheckpoint& late
     net::HttpResponse response;
     try {
       response = client_.request(
-          "POST", witness.url + "/add-checkpoint",
-          {{"Content-Type", "text/plain; charset=utf-8"}},
+          "POST", witness.url + "/add-checkpoint", {{"Content-Type", "text/plain; charset=utf-8"}},
           tlog::format_add_checkpoint_request(old_size, proof, latest.note), options);
     } catch (const net::FetchError& e) {
       error = e.what();
@@ -130,14 +128,12 @@ void WitnessSubmitter::submit_to(std::size_t i, const store::LogCheckpoint& late
       continue;
     }
     if (response.status != 200) {
-      error = "answered " + std::to_string(response.status) + ": " +
-              response.body.substr(0, 200);
+      error = "answered " + std::to_string(response.status) + ": " + response.body.substr(0, 200);
       break;
     }
     const std::string line = response.body.substr(0, response.body.find('\n') + 1);
     auto cosignature = tlog::parse_cosignature_line(line);
-    if (!cosignature || !note ||
-        !tlog::verify_cosignature(witness.key, note->text, *cosignature)) {
+    if (!cosignature || !note || !tlog::verify_cosignature(witness.key, note->text, *cosignature)) {
       error = "its answer is not a valid cosignature by its key";
       break;
     }
@@ -150,8 +146,7 @@ void WitnessSubmitter::submit_to(std::size_t i, const store::LogCheckpoint& late
   std::lock_guard lock(mutex_);
   Known& k = known_[i];
   if (k.last_error != error)
-    spdlog::warn("witness {}: {}; trying again every {} s", witness.key.name, error,
-                 kRetrySeconds);
+    spdlog::warn("witness {}: {}; trying again every {} s", witness.key.name, error, kRetrySeconds);
   k.last_error = error;
   k.retry_at = now + kRetrySeconds;
 }
