@@ -34,7 +34,9 @@ std::optional<std::string> normalize_server_url(std::string_view text) {
 }
 
 std::optional<std::string> url_host(std::string_view text) {
-  auto parsed = boost::urls::parse_absolute_uri(text);
+  // parse_uri, not parse_absolute_uri: a key id (`actor#main-key`) has a fragment, and its
+  // host must still be found (a domain block names it).
+  auto parsed = boost::urls::parse_uri(text);
   if (!parsed || !parsed->has_authority()) return std::nullopt;
   std::string host = ascii_lower(parsed->encoded_host());
   while (!host.empty() && host.back() == '.') host.pop_back();

@@ -28,12 +28,15 @@ TEST(DomainBlocks, ABlockCoversTheDomainItsSubdomainsAndEveryPort) {
   EXPECT_FALSE(host_within("com", "example.com"));
   EXPECT_EQ(url_host("https://A.Example.com:444/x"), "a.example.com");
   EXPECT_EQ(url_host("not a url"), std::nullopt);
+  // A key id's fragment does not hide its host from a block.
+  EXPECT_EQ(url_host("https://Remote.example/users/alice#main-key"), "remote.example");
+  EXPECT_EQ(url_host("/users/alice#main-key"), std::nullopt);
 }
 
 TEST_F(InboxTest, BlockingRemovesFollowersDropsDeliveriesAndRefusesTheInbox) {
   store_->add_follower({0, "bob", kAlice, kAlice + "/inbox", "", ""});
-  store_->add_follower({0, "bob", "https://other.example/u/1", "https://other.example/u/1/inbox",
-                        "", ""});
+  store_->add_follower(
+      {0, "bob", "https://other.example/u/1", "https://other.example/u/1/inbox", "", ""});
   store_->enqueue_delivery("bob", "https://sub.remote.example:8443/inbox", "{}", now_);
   store_->enqueue_delivery("bob", "https://other.example/inbox", "{}", now_);
 
@@ -56,8 +59,8 @@ TEST_F(InboxTest, BlockingRemovesFollowersDropsDeliveriesAndRefusesTheInbox) {
   // The inbox answers 403 and fetches nothing (the fake web would serve alice's actor).
   InboxService guarded(*store_, uris_, *resolver_, *outgoing_, {},
                        InboxService::kDefaultMaxFollowersPerHost, &blocks);
-  auto signed_headers = activitypub::sign_request("POST", kBase + "/users/bob/inbox",
-                                                  follow().dump(), key_, kAlice + "#main-key", now_);
+  auto signed_headers = activitypub::sign_request(
+      "POST", kBase + "/users/bob/inbox", follow().dump(), key_, kAlice + "#main-key", now_);
   auto fields = signed_headers.fields();
   fields.emplace_back("Content-Type", "application/activity+json");
   const std::string body = follow().dump();

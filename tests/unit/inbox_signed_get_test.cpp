@@ -4,6 +4,7 @@
 #include "activitypub/http_signature.h"
 #include "activitypub/message_signature.h"
 #include "inbox_fixture.h"
+#include "services/federation/domain_blocks.h"
 
 namespace artdag::services::federation::inbox_testing {
 namespace {
@@ -76,6 +77,23 @@ TEST_F(SignedGetTest, UnsignedForgedOrMisdirectedGetsAre401) {
                                        kAlice + "#main-key", now_ - 24 * 3600);
   answer = get("/users/bob", old.fields());
   EXPECT_EQ(answer.status, 401);
+}
+
+TEST_F(SignedGetTest, ASignerOfABlockedDomainIs401BeforeAnyFetch) {
+  DomainBlockList blocks(*store_);
+  InboxService inbox(*store_, uris_, *resolver_, *outgoing_, {},
+                     InboxService::kDefaultMaxFollowersPerHost, &blocks);
+  ASSERT_TRUE(store_->add_domain_block({"remote.example", "spam", now_}).added);
+  blocks.invalidate();
+  try {
+    inbox.verify_signed_get(
+        {"/users/bob", cavage("/users/bob", key_, kAlice + "#main-key"), "192.0.2.1"});
+    ADD_FAILURE() << "a signer of a blocked domain was let through";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.status(), 401);
+    EXPECT_EQ(e.reason(), "domain_blocked");
+  }
+  EXPECT_EQ(web_.count(kAlice), 0);  // its actor was never fetched
 }
 
 TEST_F(InboxTest, AKeyUnderANewIdIsFetchedAtOnce) {
