@@ -5,20 +5,24 @@
 #      nginx, POST /assets and signed inbox POSTs against `openssl speed rsa2048`, cold
 #      start, idle and peak RSS, and (with --scale) the paging endpoints at 1M rows;
 #   2. bench/fanout/run.sh: one activity to 10,000 followers on 1,000 hosts, both backends;
-#   3. bench/soak/run.sh: 1,000 keep-alive connections with RSS sampled.
+#   3. bench/witness/run.sh: one witness cosigning 100 growing logs' checkpoints, both
+#      backends, against `openssl speed ed25519`;
+#   4. bench/soak/run.sh: 1,000 keep-alive connections with RSS sampled.
 #   bench/run.sh [--duration 10s] [--scale 1000000] [--soak-seconds 300] [--quick]
-# --quick is a smoke run of every step (2 s scenarios, 20,000 rows, 30 s soak): ~5 minutes.
+# --quick is a smoke run of every step (2 s scenarios, 20,000 rows, 20 witness rounds, 30 s
+# soak): ~5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10s
 scale=1000000
 soak=300
+witness_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift ;;
     --scale) scale=$2; shift ;;
     --soak-seconds) soak=$2; shift ;;
-    --quick) duration=2s; scale=20000; soak=30 ;;
+    --quick) duration=2s; scale=20000; soak=30; witness_args=(--rounds 20 --big-tree 65536 --inproc 500) ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -28,7 +32,7 @@ scripts/install-deps.sh --test --bench >/dev/null
 log=$(mktemp)
 { cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARTDAG_TESTS=OFF \
     -DARTDAG_BENCH=ON &&
-  cmake --build "$build" --target artdag-l2 bench_tool fanout_bench; } >"$log" 2>&1 ||
+  cmake --build "$build" --target artdag-l2 bench_tool fanout_bench witness_bench; } >"$log" 2>&1 ||
   { cat "$log"; exit 1; }
 rm -f "$log"
 
@@ -45,6 +49,11 @@ pg_dir=$(mktemp -d /tmp/artdag-bench-pg-XXXXXX)
 trap 'scripts/start-test-postgres.sh --stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"' EXIT
 pg_url=$(scripts/start-test-postgres.sh --dir "$pg_dir" --port 54451)
 BUILD_DIR=$build bench/fanout/run.sh --followers 10000 --hosts 1000 --database-url "$pg_url"
+
+echo "== witness, sqlite"
+BUILD_DIR=$build bench/witness/run.sh "${witness_args[@]}"
+echo "== witness, postgresql"
+BUILD_DIR=$build bench/witness/run.sh --postgres "${witness_args[@]}"
 
 echo "== soak"
 bench/soak/run.sh --seconds "$soak" --connections 1000 --build-dir "$build"

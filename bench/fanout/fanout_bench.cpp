@@ -13,13 +13,11 @@
 // arrival; the receiver's cost is part of the figures, as the machine has only its cores.
 // Prints wall time, server CPU time and peak RSS (from /proc), and the receiver's CPU.
 #include <curl/curl.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -36,13 +34,12 @@
 
 #include "activitypub/http_signature.h"
 #include "activitypub/message_signature.h"
+#include "bench_support.h"
 #include "crypto/rsa_key.h"
 #include "inbox_receiver.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/time.h"
-
-extern char** environ;
 
 namespace {
 
@@ -63,31 +60,18 @@ struct Args {
 
 Args parse_args(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) die(flag + " needs a value");
-      return argv[++i];
-    };
-    if (flag == "--server")
-      a.server = value();
-    else if (flag == "--followers")
-      a.followers = std::stoi(value());
-    else if (flag == "--hosts")
-      a.hosts = std::stoi(value());
-    else if (flag == "--database-url")
-      a.database_url = value();
-    else
-      die("unknown argument " + flag + " (see the comment at the top of fanout_bench.cpp)");
+  CLI::App app{"fanout_bench: one activity delivered to many followers on many hosts"};
+  app.add_option("--server", a.server, "the artdag-l2 binary");
+  app.add_option("--followers", a.followers, "followers in all");
+  app.add_option("--hosts", a.hosts, "hosts (loopback addresses)")->check(CLI::Range(1, 62500));
+  app.add_option("--database-url", a.database_url, "PostgreSQL (SQLite otherwise)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e));
   }
-  if (a.hosts < 1 || a.hosts > 250 * 250) die("--hosts must be 1..62500");
   if (a.followers < a.hosts) die("--followers must be at least --hosts");
   return a;
-}
-
-size_t collect(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
 }
 
 struct Reply {
@@ -109,7 +93,7 @@ Reply http(const std::string& method, const std::string& url,
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
   }
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, artdag::bench::append_to_string);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -117,43 +101,6 @@ Reply http(const std::string& method, const std::string& url,
   curl_slist_free_all(list);
   curl_easy_cleanup(c);
   return r;
-}
-
-int free_port() {
-  artdag::test::InboxReceiver probe;  // binds an ephemeral port, then lets it go
-  return probe.port();
-}
-
-// utime + stime of a process, seconds.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close + 2));
-  std::string f;
-  std::vector<std::string> v;
-  while (fields >> f) v.push_back(f);
-  // After "pid (comm) ": state is field 3; utime 14 and stime 15 -> indices 11 and 12 here.
-  if (v.size() < 13) return 0;
-  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  return (std::stod(v[11]) + std::stod(v[12])) / tick;
-}
-
-// "VmHWM" / "VmRSS" from /proc/PID/status, in MiB.
-double status_mib(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1)) / 1024.0;
-  return 0;
-}
-
-double self_cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 std::string host_address(int h) {
@@ -171,7 +118,7 @@ int main(int argc, char** argv) {
   char tmpl[] = "/tmp/artdag-fanout-XXXXXX";
   if (!mkdtemp(tmpl)) die("mkdtemp failed");
   const std::filesystem::path data_dir = tmpl;
-  const int port = free_port();
+  const int port = artdag::bench::free_loopback_port();
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
 
   // The receiver: counts, and checks every POST as it arrives.
@@ -192,7 +139,8 @@ int main(int argc, char** argv) {
       auto checked = activitypub::rfc9421::check_incoming(view, unix_now(), host);
       if (!checked) {
         ++bad_digest;
-      } else if (key_ready && !activitypub::rfc9421::verify_with_key(*checked.value, *actor_key).ok) {
+      } else if (key_ready &&
+                 !activitypub::rfc9421::verify_with_key(*checked.value, *actor_key).ok) {
         ++bad_signature;
       }
       return test::ReceiverReply{};
@@ -207,41 +155,14 @@ int main(int argc, char** argv) {
   });
 
   // The server.
-  std::vector<std::string> env = {
-      "PATH=/usr/bin:/bin",
-      "HOME=" + data_dir.string(),
-      "ARTDAG_DATA=" + data_dir.string(),
-      "ARTDAG_DOMAIN=127.0.0.1:" + std::to_string(port),
-      "ARTDAG_BASE_URL=" + base,
-      "HOST=127.0.0.1",
-      "PORT=" + std::to_string(port),
-      "JWT_SECRET=fanout-benchmark-secret-0123456789",
-      "ARTDAG_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8",
-      "ARTDAG_LOG_LEVEL=warn",
-  };
-  if (!args.database_url.empty()) env.push_back("DATABASE_URL=" + args.database_url);
+  auto env = artdag::bench::server_environment(data_dir.string(), port, args.database_url);
+  env.push_back("ARTDAG_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8");
   for (const char* pass : {"ARTDAG_DELIVERY_CONCURRENCY"})
     if (const char* v = std::getenv(pass)) env.push_back(std::string(pass) + "=" + v);
-  std::vector<char*> envp, argvp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::string serve = "serve";
-  argvp = {args.server.data(), serve.data(), nullptr};
   const std::string log_path = (data_dir / "server.log").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, args.server.c_str(), &actions, nullptr, argvp.data(), envp.data()) != 0)
-    die("cannot start " + args.server);
-  posix_spawn_file_actions_destroy(&actions);
-  auto stop_server = [&] {
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-  };
+  const pid_t pid = artdag::bench::spawn_logged({args.server, "serve"}, env, log_path);
+  if (pid < 0) die("cannot start " + args.server);
+  auto stop_server = [&] { artdag::bench::stop_process(pid); };
   bool up = false;
   for (int i = 0; i < 300 && !up; ++i) {
     up = http("GET", base + "/health", {}).status == 200;
@@ -279,8 +200,8 @@ int main(int argc, char** argv) {
   const double seed_seconds = std::chrono::duration<double>(Clock::now() - seed_start).count();
 
   // One asset; time until every shared inbox has it and the queue is empty.
-  const double cpu_before = cpu_seconds(pid);
-  const double self_before = self_cpu_seconds();
+  const double cpu_before = artdag::bench::cpu_seconds(pid);
+  const double self_before = artdag::bench::self_cpu_seconds();
   auto t0 = Clock::now();
   auto posted =
       http("POST", base + "/assets",
@@ -304,10 +225,10 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(2ms);
   }
   auto t_done = Clock::now();
-  const double cpu = cpu_seconds(pid) - cpu_before;
-  const double self_cpu = self_cpu_seconds() - self_before;
-  const double peak_rss = status_mib(pid, "VmHWM");
-  const double rss = status_mib(pid, "VmRSS");
+  const double cpu = artdag::bench::cpu_seconds(pid) - cpu_before;
+  const double self_cpu = artdag::bench::self_cpu_seconds() - self_before;
+  const double peak_rss = artdag::bench::status_mib(pid, "VmHWM");
+  const double rss = artdag::bench::status_mib(pid, "VmRSS");
   std::this_thread::sleep_for(500ms);  // anything late would be a duplicate
   auto targets = receiver.per_target();
   int duplicates = 0;
