@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -146,18 +147,44 @@ std::string fresh_database_url() {
   return url;
 }
 
-int free_port() {
+namespace {
+// The lowest port the kernel hands out to sockets bound to port 0 (and outgoing connections).
+int ephemeral_port_floor() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  range >> low;
+  return low > 12000 ? low : 32768;
+}
+
+bool bindable(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   close(fd);
-  return port;
+  return ok;
+}
+}  // namespace
+
+// ctest runs the SQLite and the PostgreSQL halves of this binary at once, beside the browser
+// and API suites. A port found free by binding port 0 and closing it could be handed to the
+// other half before our server binds it; then our health check is answered by the other
+// half's server. So servers get ports below the kernel's ephemeral range (which port-0 binds
+// and outgoing connections never use), each backend its own half of it, taken in turn.
+int free_port() {
+  constexpr int kFloor = 10000;
+  const int half = (ephemeral_port_floor() - kFloor) / 2;
+  const int base = kFloor + (using_postgresql() ? half : 0);
+  static std::atomic<int> next{static_cast<int>(getpid() % half)};
+  for (int tries = 0; tries < half; ++tries) {
+    const int port = base + next++ % half;
+    if (bindable(port)) return port;
+  }
+  ADD_FAILURE() << "no free port in [" << base << ", " << base + half << ")";
+  return 0;
 }
 
 TempDir::TempDir() {
