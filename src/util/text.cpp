@@ -2,11 +2,12 @@
 
 namespace artdag {
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
+void append_html_escaped(std::string& out, std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t special = text.find_first_of("&<>\"'", at);
+    out.append(text.substr(at, special == std::string_view::npos ? text.npos : special - at));
+    if (special == std::string_view::npos) break;
+    switch (text[special]) {
       case '&':
         out += "&amp;";
         break;
@@ -19,13 +20,17 @@ std::string html_escape(std::string_view text) {
       case '"':
         out += "&quot;";
         break;
-      case '\'':
-        out += "&#39;";
-        break;
       default:
-        out += c;
+        out += "&#39;";
     }
+    at = special + 1;
   }
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  append_html_escaped(out, text);
   return out;
 }
 

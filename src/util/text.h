@@ -8,6 +8,8 @@ namespace artdag {
 
 // Escapes & < > " ' for HTML/XML text and attribute values.
 std::string html_escape(std::string_view text);
+// The same, appended to `out` (pages written straight into their buffer).
+void append_html_escaped(std::string& out, std::string_view text);
 
 char ascii_lower(char c);
 std::string ascii_lower(std::string_view text);

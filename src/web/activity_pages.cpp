@@ -5,6 +5,7 @@
 #include "util/paging.h"
 #include "util/time.h"
 #include "web/html.h"
+#include "web/table_rows.h"
 #include "web/web_app.h"
 
 namespace artdag::web {
@@ -20,8 +21,6 @@ http::Response log(http::Request& req, Page& page) {
   }
   auto rows = page.services().publication.log_page(before, kPageSize + 1);
   const bool more = trim_to_page(rows, kPageSize);
-  Json activities = Json::array();
-  for (const auto& row : rows) activities.push_back(activity_row_view(row));
   Json checkpoint = false;
   if (auto latest = page.services().claim_log.latest_checkpoint()) {
     const std::string time = iso8601_utc(latest->published_at);
@@ -31,7 +30,7 @@ http::Response log(http::Request& req, Page& page) {
                   {"time_display", display_time(time)}};
   }
   Json view{{"checkpoint", std::move(checkpoint)},
-            {"activities", std::move(activities)},
+            {"activity_rows", activity_rows_html(rows)},
             {"has_activities", !rows.empty()},
             {"first_href", before ? "/activities" : ""},
             {"next_href", more ? "/activities?cursor=" + std::to_string(rows.back().index) : ""}};

@@ -11,6 +11,7 @@
 #include "util/url.h"
 #include "web/html.h"
 #include "web/provenance_svg.h"
+#include "web/table_rows.h"
 #include "web/web_app.h"
 
 namespace artdag::web {
@@ -62,10 +63,8 @@ http::Response browse(http::Request& req, Page& page) {
     if (!query.before_id) throw ApiError::bad_request("That page link is not valid.");
   }
   auto listing = page.services().registry.list_assets(query);
-  Json assets = Json::array();
-  for (const auto& asset : listing.assets) assets.push_back(asset_summary_view(asset));
   bool filtered = query.asset_type || query.tag || query.owner;
-  Json view{{"assets", std::move(assets)},
+  Json view{{"asset_rows", asset_rows_html(listing.assets)},
             {"has_assets", !listing.assets.empty()},
             {"filtered", filtered},
             {"types", asset_types_view(query.asset_type.value_or(""))},

@@ -7,6 +7,7 @@
 
 namespace artdag::web {
 
+using artdag::append_html_escaped;
 using artdag::html_escape;  // & < > " ' for text and attribute values
 
 // CommonMark to HTML with cmark in safe mode: raw HTML and javascript:/data: links are

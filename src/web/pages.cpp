@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "web/embedded.h"
+#include "web/table_rows.h"
 #include "web/web_app.h"
 
 namespace artdag::web {
@@ -43,9 +44,7 @@ void add_home_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
                auto stats = page.services().publication.stats();
                store::AssetQuery recent;
                recent.limit = 5;
-               Json assets = Json::array();
-               for (const auto& asset : page.services().registry.list_assets(recent).assets)
-                 assets.push_back(asset_summary_view(asset));
+               const auto assets = page.services().registry.list_assets(recent).assets;
                Json blocks = blocked_domains_view(page);
                Json view{{"stats",
                           {{"users", stats.users},
@@ -56,7 +55,7 @@ void add_home_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
                          {"has_recent", !assets.empty()},
                          {"has_blocks", !blocks.empty()},
                          {"blocks", std::move(blocks)},
-                         {"assets", std::move(assets)},
+                         {"asset_rows", asset_rows_html(assets)},
                          {"readme_html", page.app().readme_html}};
                return page.render(200, "home", "Home", std::move(view), "home");
              }));

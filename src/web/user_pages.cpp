@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/paging.h"
 #include "web/html.h"
+#include "web/table_rows.h"
 #include "web/web_app.h"
 
 namespace artdag::web {
@@ -49,8 +50,6 @@ http::Response profile(http::Request& req, Page& page) {
   query.owner = user.username;
   query.limit = kProfileAssets;
   auto listing = services.registry.list_assets(query);
-  Json assets = Json::array();
-  for (const auto& asset : listing.assets) assets.push_back(asset_summary_view(asset));
 
   Json activities = Json::array();
   for (const auto& row : services.publication.activities_of(user.username, kProfileActivities))
@@ -63,7 +62,7 @@ http::Response profile(http::Request& req, Page& page) {
             {"created_at", user.created_at},
             {"created_display", display_time(user.created_at)},
             {"activity_count", services.publication.count_activities(user.username)},
-            {"assets", std::move(assets)},
+            {"asset_rows", asset_rows_html(listing.assets)},
             {"has_assets", !listing.assets.empty()},
             {"more_href", listing.next_cursor ? "/assets?owner=" + user.username : ""},
             {"has_activities", !activities.empty()},

@@ -1,5 +1,5 @@
 // The web UI's pure parts: escaping, Markdown in safe mode, the provenance SVG, cookies,
-// CSRF tokens, redirect targets and the embedded templates.
+// CSRF tokens, redirect targets, the embedded templates and the table rows.
 #include <gtest/gtest.h>
 
 #include "http/message.h"
@@ -9,6 +9,7 @@
 #include "web/html.h"
 #include "web/provenance_svg.h"
 #include "web/session.h"
+#include "web/table_rows.h"
 #include "web/templates.h"
 #include "web/web_app.h"
 
@@ -147,6 +148,56 @@ TEST(WebTemplates, EveryTemplateParsesAndEscapes) {
   EXPECT_NE(html.find("<title>&lt;t&gt; · Art DAG</title>"), std::string::npos);
   EXPECT_TRUE(embedded::web_file("static/style.css").has_value());
   EXPECT_FALSE(embedded::web_file("templates/nope.mustache").has_value());
+}
+
+TEST(WebTableRows, AssetRowsEscapeEveryFieldAndLinkTags) {
+  store::Asset a;
+  a.name = "<b>\"work\"</b>";
+  a.content_hash = std::string(64, 'a');
+  a.asset_type = "image";
+  a.owner = "alice";
+  a.tags = {"x&y", "plain"};
+  a.created_at = "2026-01-05T10:11:12Z";
+  const std::string html = asset_rows_html({a, a});
+  EXPECT_EQ(html.find("<b>"), std::string::npos) << html;
+  EXPECT_NE(html.find(">&lt;b&gt;&quot;work&quot;&lt;/b&gt;</a>"), std::string::npos) << html;
+  EXPECT_NE(html.find("href=\"/asset/%3Cb%3E%22work%22%3C%2Fb%3E\""), std::string::npos) << html;
+  EXPECT_NE(html.find("<a class=\"tag\" href=\"/assets?tag=x%26y\">#x&amp;y</a> "),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("title=\"" + a.content_hash + "\">aaaaaaaa…aaaa</code>"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"/users/alice\">@alice</a>"), std::string::npos);
+  EXPECT_NE(html.find("<time datetime=\"2026-01-05T10:11:12Z\">5 Jan 2026, 10:11 UTC</time>"),
+            std::string::npos);
+  // One row per asset, nothing else.
+  size_t rows = 0;
+  for (size_t at = html.find("<tr>"); at != std::string::npos; at = html.find("<tr>", at + 1))
+    ++rows;
+  EXPECT_EQ(rows, 2u);
+  EXPECT_EQ(asset_rows_html({}), "");
+}
+
+TEST(WebTableRows, ActivityRowsNameTheObjectOrShowADash) {
+  store::Activity create;
+  create.index = 7;
+  create.type = "Create";
+  create.actor = "alice";
+  create.object_hash = std::string(64, 'b');
+  create.published = "2026-01-05T10:11:12Z";
+  create.json = R"({"type":"Create","object":{"name":"<sunset>"}})";
+  store::Activity follow;
+  follow.index = 8;
+  follow.type = "Follow";
+  follow.json = "{}";
+  const std::string html = activity_rows_html({create, follow});
+  EXPECT_NE(html.find("<a href=\"/activities/7\">#7</a>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"/objects/" + create.object_hash + "\">&lt;sunset&gt;</a>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<span class=\"muted\">—</span>"), std::string::npos) << html;
+  // An activity whose JSON has no object name is labelled by its short hash.
+  create.json = "not json";
+  EXPECT_NE(activity_rows_html({create}).find(">bbbbbbbb…bbbb</a>"), std::string::npos);
 }
 
 http::Request get(const std::string& path, const std::string& accept) {

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The HTML pages beside nginx serving their very bytes (docs/protocol.md "Performance and scale
+# targets": the asset list and asset page, the home page and the activities page at >= 0.25 of
+# nginx). Pages are never cached (they carry the session), so every request renders.
+# Starts a Release artdag-l2 (built by bench/run.sh) on SQLite, seeds --assets assets, then for
+# each page: wrk at 64 keep-alive connections, then nginx (1 worker) on a file of the same bytes.
+#   bench/http/pages.sh [--assets 1000] [--duration 10s] [--build-dir build/release]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=10s
+assets=1000
+build=build/release
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --assets) assets=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --build-dir) build=$2; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+bin=$build/artdag-l2
+tool=$build/bench/bench_tool
+[ -x "$bin" ] && [ -x "$tool" ] || { echo "build first: bench/run.sh builds $bin and $tool" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/artdag-pages-XXXXXX)
+chmod 755 "$work"  # nginx workers (www-data) read the reference files from it
+port=18210
+ngport=18211
+base=http://127.0.0.1:$port
+cleanup() {
+  local status=$?
+  [ "$status" -ne 0 ] && [ -f "$work/server.log" ] && { echo "--- server log:"; tail -20 "$work/server.log"; } >&2
+  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  [ -n "${nginx_started:-}" ] && nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export ARTDAG_DATA=$work/data ARTDAG_DOMAIN=127.0.0.1:$port ARTDAG_BASE_URL=$base
+export PORT=$port HOST=127.0.0.1 JWT_SECRET=bench-secret-0123456789abcdef ARTDAG_LOG_LEVEL=warn
+calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$server_pid/stat"; }
+field() { sed "s/.*$1=\([0-9.]*\).*/\1/" <<<"$2"; }
+
+$bin serve >>"$work/server.log" 2>&1 &
+server_pid=$!
+until curl -sf -o /dev/null "$base/health"; do sleep 0.01; done
+curl -sf -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"bench","password":"bench-password"}' "$base/auth/register"
+"$tool" seed --database "$work/data/l2.db" --base-url "$base" --domain "127.0.0.1:$port" \
+  --keys "$ARTDAG_DATA/keys" --owner bench --assets "$assets" >/dev/null
+mid=$(( assets / 2 ))
+mid_name=$(curl -sf -H 'Accept: application/activity+json' "$base/activities/$mid" |
+  python3 -c 'import sys,json; print(json.load(sys.stdin)["object"]["name"])')
+
+mkdir -p "$work/nginx/html" "$work/nginx/logs"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$ngport; root $work/nginx/html; default_type text/html; }
+}
+CONF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
+nginx_started=1
+
+echo "pages over $assets assets; cores=$(nproc) cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+printf '%-16s %9s %8s %8s %6s %7s | %10s %6s\n' page req/s p50ms p99ms errors cpu_s nginx ratio
+page() {  # name path
+  local name=$1 path=$2 out ref cpu0 cpu1
+  curl -sf -H 'Accept: text/html' "$base$path" >"$work/nginx/html/$name.html"
+  cpu0=$(cpu_s)
+  out=$(wrk -t2 -c64 -d"$duration" -H 'Accept: text/html' -s bench/http/report.lua "$base$path" | grep RESULT)
+  cpu1=$(cpu_s)
+  ref=$(wrk -t2 -c64 -d"$duration" -s bench/http/report.lua "http://127.0.0.1:$ngport/$name.html" | grep RESULT)
+  [ "$(field errors "$ref")" = 0 ] || { echo "nginx reference for $name had errors: $ref" >&2; exit 1; }
+  printf '%-16s %9s %8s %8s %6s %7.2f | %10s %6.2f  (%s bytes)\n' "$name" "$(field rps "$out")" \
+    "$(field p50_ms "$out")" "$(field p99_ms "$out")" "$(field errors "$out")" \
+    "$(calc "$cpu1 - $cpu0")" "$(field rps "$ref")" "$(calc "$(field rps "$out") / $(field rps "$ref")")" \
+    "$(wc -c <"$work/nginx/html/$name.html")"
+}
+page home /
+page asset_list /assets
+page asset_list_mid "/assets?cursor=$mid"
+page asset_page "/asset/$mid_name"
+page activities /activities
+page user /users/bench
