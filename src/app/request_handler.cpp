@@ -9,13 +9,13 @@
 
 namespace artdag::app {
 
-http::RequestHandler make_request_handler(services::Services& services) {
+http::Application make_application(services::Services& services) {
   auto router = std::make_shared<http::Router>();
   api::add_api_routes(*router, services);
   // HTML pages, and HTML variants of shared paths for clients that prefer text/html.
   auto error_page = web::add_web_routes(*router, services);
 
-  return [router, error_page](http::Request& request) -> http::Response {
+  auto handler = [router, error_page](http::Request& request) -> http::Response {
     http::Response response;
     try {
       response = router->dispatch(request);
@@ -27,6 +27,7 @@ http::RequestHandler make_request_handler(services::Services& services) {
     response.route = request.route;
     return response;
   };
+  return {handler, [router](const http::Request& request) { return router->cost_of(request); }};
 }
 
 }  // namespace artdag::app

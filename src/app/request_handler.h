@@ -6,6 +6,7 @@
 
 namespace artdag::app {
 
-http::RequestHandler make_request_handler(services::Services& services);
+// The handler, and the cost of each request as the router's routes declare it.
+http::Application make_application(services::Services& services);
 
 }  // namespace artdag::app

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "app/request_handler.h"
 #include "http/server.h"
 #include "services/services.h"
@@ -12,6 +15,9 @@ int serve(Config config, std::unique_ptr<store::Store> store,
           std::chrono::steady_clock::time_point started) {
   auto delivery_options = services::federation::delivery_options_from_env(process_env());
   delivery_options.rfc9421 = config.rfc9421;
+  // A read on PostgreSQL waits for the database's answer over a socket, so the pool of local
+  // readers needs more threads than cores to keep them busy; on SQLite one per core.
+  const bool reads_wait_on_a_socket = store->backend() == "postgresql";
   services::Services services(std::move(config), std::move(store));
   services.auth.ensure_instance_user(services.config.instance_user);
 
@@ -23,7 +29,9 @@ int serve(Config config, std::unique_ptr<store::Store> store,
       static_cast<unsigned>(services.config.limits.max_connections_per_ip);
   options.max_connections = static_cast<unsigned>(services.config.limits.max_connections);
   options.response_cache_ttl = std::chrono::milliseconds(services.config.limits.response_cache_ms);
-  http::HttpServer server(options, make_request_handler(services));
+  if (reads_wait_on_a_socket)
+    options.local_read_threads = 4 * std::max(2u, std::thread::hardware_concurrency());
+  http::HttpServer server(options, make_application(services));
   // Outgoing deliveries run on threads of their own, never on the HTTP I/O thread.
   auto delivery = services.make_delivery_worker(delivery_options);
   uint16_t port = server.listen();

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -71,8 +72,10 @@ using tcp = asio::ip::tcp;
 struct HttpServer::Impl {
   ServerOptions options;
   RequestHandler handler;
+  CostOfRequest cost_of;
   asio::io_context ioc;
   asio::thread_pool workers;
+  asio::thread_pool local_readers;
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   std::atomic<int> in_flight{0};
@@ -83,10 +86,14 @@ struct HttpServer::Impl {
   unsigned connections = 0;  // all open connections (under connections_mu)
   ResponseCache cache;
 
-  Impl(ServerOptions o, RequestHandler h)
+  Impl(ServerOptions o, Application app)
       : options(std::move(o)),
-        handler(std::move(h)),
+        handler(std::move(app.handler)),
+        cost_of(std::move(app.cost_of)),
         workers(options.worker_threads),
+        local_readers(options.local_read_threads
+                          ? options.local_read_threads
+                          : std::max(2u, std::thread::hardware_concurrency())),
         cache(options.response_cache_ttl, options.response_cache_bytes) {}
 
   // Runs the handler on the worker pool; answers repeats of public GETs from the cache
@@ -99,9 +106,15 @@ struct HttpServer::Impl {
       if (auto hit = cache.find(key, ResponseCache::Clock::now())) co_return *hit;
       generation = cache.generation();
     }
-    // Blocking work (database, signing, outbound HTTP) runs on the worker pool.
-    Response res = co_await asio::co_spawn(
-        workers, [this, &req]() -> awaitable<Response> { co_return handler(req); }, use_awaitable);
+    // Blocking work (database, signing, outbound HTTP) runs on the worker pool; reads of our
+    // own state on the pool of local readers.
+    const bool local_read = read_only && cost_of && cost_of(req) == Cost::kLocalRead;
+    auto run = [this, &req]() -> awaitable<Response> { co_return handler(req); };
+    Response res;  // two statements: GCC 12 built a co_await inside ?: into a crash
+    if (local_read)
+      res = co_await asio::co_spawn(local_readers, run, use_awaitable);
+    else
+      res = co_await asio::co_spawn(workers, run, use_awaitable);
     if (!read_only) {
       // Only a write that may have changed something empties the cache: a refused request
       // (4xx) wrote nothing, so a flood of 401s or 404s costs the cache nothing. This is
@@ -380,11 +393,12 @@ std::string connection_key(const std::string& address) {
   return ec ? address : client_key(parsed);
 }
 
-HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+HttpServer::HttpServer(ServerOptions options, Application application)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(application))) {}
 
 HttpServer::~HttpServer() {
   impl_->workers.join();
+  impl_->local_readers.join();
 }
 
 uint16_t HttpServer::listen() {
@@ -416,6 +430,7 @@ void HttpServer::run() {
   impl.ioc.run();
   for (auto& t : threads) t.join();
   impl.workers.join();
+  impl.local_readers.join();
 }
 
 void HttpServer::stop() {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "http/message.h"
+#include "http/router.h"
 
 namespace artdag::http {
 
@@ -20,6 +21,10 @@ struct ServerOptions {
   // Handlers block (an RSA signature, a wait for the group commit), so there are many more
   // workers than cores: while one batch of claims commits, the others are being signed.
   unsigned worker_threads = 32;
+  // GETs the application calls Cost::kLocalRead run on a pool of their own; 0: one thread
+  // per core. Few threads, so under load each takes the next request without sleeping (a
+  // wake-up per request was a fifth of a page's CPU), and never behind blocking work.
+  unsigned local_read_threads = 0;
   std::size_t body_limit = 1024 * 1024;      // bytes; larger bodies get 413
   std::size_t header_limit = 16 * 1024;      // bytes of request line + headers
   std::chrono::seconds request_timeout{15};  // to read one whole request (cuts slow-loris)
@@ -47,10 +52,19 @@ std::string connection_key(const std::string& address);
 
 // Called on a worker thread. Must not throw (wrap with the app's error mapping).
 using RequestHandler = std::function<Response(Request&)>;
+// Called on the I/O thread before a request that was not answered from the cache runs: which
+// pool runs it. Must be cheap and must not throw.
+using CostOfRequest = std::function<Cost(const Request&)>;
+
+// What the server runs: the handler, and the cost of each request (kMayBlock when absent).
+struct Application {
+  RequestHandler handler;
+  CostOfRequest cost_of;
+};
 
 class HttpServer {
  public:
-  HttpServer(ServerOptions options, RequestHandler handler);
+  HttpServer(ServerOptions options, Application application);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

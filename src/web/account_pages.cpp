@@ -103,11 +103,14 @@ http::Response do_logout(http::Request&, Page& page) {
 }  // namespace
 
 void add_account_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
-  router.add("GET", "/login", page_route(app, show_login));
+  router.add("GET", "/login", page_route(app, show_login), http::Cost::kLocalRead);
   router.add("POST", "/login", page_route(app, do_login));
-  router.add("GET", "/register", page_route(app, [](http::Request&, Page& page) {
-               return register_form(page, 200, Json::object(), Json::object(), "");
-             }));
+  router.add("GET", "/register",
+             page_route(app,
+                        [](http::Request&, Page& page) {
+                          return register_form(page, 200, Json::object(), Json::object(), "");
+                        }),
+             http::Cost::kLocalRead);
   router.add("POST", "/register", page_route(app, do_register));
   router.add("POST", "/logout", page_route(app, do_logout));
 }

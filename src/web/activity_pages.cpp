@@ -60,8 +60,8 @@ http::Response one(http::Request& req, Page& page) {
 }  // namespace
 
 void add_activity_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
-  router.add_html("GET", "/activities", page_route(app, log));
-  router.add_html("GET", "/activities/{index}", page_route(app, one));
+  router.add_html("GET", "/activities", page_route(app, log), http::Cost::kLocalRead);
+  router.add_html("GET", "/activities/{index}", page_route(app, one), http::Cost::kLocalRead);
 }
 
 }  // namespace artdag::web

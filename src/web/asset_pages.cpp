@@ -239,22 +239,35 @@ http::Response publish(http::Request&, Page& page) {
 }  // namespace
 
 void add_asset_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
-  router.add_html("GET", "/assets", page_route(app, browse));
+  router.add_html("GET", "/assets", page_route(app, browse), http::Cost::kLocalRead);
 
-  router.add("GET", "/asset/{name}", page_route(app, [](http::Request& req, Page& page) {
-               return detail(page, page.services().registry.get_asset(req.param("name")));
-             }));
+  router.add("GET", "/asset/{name}",
+             page_route(app,
+                        [](http::Request& req, Page& page) {
+                          return detail(page,
+                                        page.services().registry.get_asset(req.param("name")));
+                        }),
+             http::Cost::kLocalRead);
 
-  router.add_html("GET", "/objects/{hash}", page_route(app, [](http::Request& req, Page& page) {
-                    auto asset = page.services().registry.find_by_hash(req.param("hash"));
-                    if (!asset) throw ApiError::not_found("No object with this content hash here.");
-                    return page.redirect(asset_href(asset->name));
-                  }));
+  router.add_html(
+      "GET", "/objects/{hash}",
+      page_route(app,
+                 [](http::Request& req, Page& page) {
+                   auto asset = page.services().registry.find_by_hash(req.param("hash"));
+                   if (!asset) throw ApiError::not_found("No object with this content hash here.");
+                   return page.redirect(asset_href(asset->name));
+                 }),
+      http::Cost::kLocalRead);
 
-  router.add("GET", "/publish", page_route(app, [](http::Request&, Page& page) {
-               page.require_user();
-               return publish_form(page, 200, Json{{"asset_type", "image"}}, Json::object(), "");
-             }));
+  router.add(
+      "GET", "/publish",
+      page_route(
+          app,
+          [](http::Request&, Page& page) {
+            page.require_user();
+            return publish_form(page, 200, Json{{"asset_type", "image"}}, Json::object(), "");
+          }),
+      http::Cost::kLocalRead);
   router.add("POST", "/publish", page_route(app, publish));
 }
 

@@ -183,9 +183,10 @@ void add_docs_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
   // The document is part of the binary: its view is built once, at start-up.
   auto view = std::make_shared<const Json>(
       docs_view(Doc::parse(embedded::openapi_json()), app->services.config.base_url));
-  router.add("GET", "/docs", page_route(app, [view](http::Request&, Page& page) {
-               return page.render(200, "docs", "API", *view);
-             }));
+  router.add("GET", "/docs",
+             page_route(app, [view](http::Request&,
+                                    Page& page) { return page.render(200, "docs", "API", *view); }),
+             http::Cost::kLocalRead);
 }
 
 }  // namespace artdag::web

@@ -122,17 +122,16 @@ std::string markdown_to_html(std::string_view markdown) {
 }
 
 std::string display_time(std::string_view iso8601) {
-  auto seconds = parse_iso8601_utc(iso8601);
-  if (!seconds) return std::string(iso8601);
-  // "2026-01-05T10:11:12Z" once normalised: pick the fields out of it.
-  std::string t = iso8601_utc(*seconds);
+  // The parser accepts only a valid "YYYY-MM-DDTHH:MM:SSZ", so its fields are read in place.
+  if (!parse_iso8601_utc(iso8601)) return std::string(iso8601);
   static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int month = std::atoi(t.substr(5, 2).c_str());
-  int day = std::atoi(t.substr(8, 2).c_str());
-  if (month < 1 || month > 12) return t;
-  return std::to_string(day) + " " + kMonths[static_cast<std::size_t>(month - 1)] + " " +
-         t.substr(0, 4) + ", " + t.substr(11, 5) + " UTC";
+  const int month = (iso8601[5] - '0') * 10 + (iso8601[6] - '0');
+  const int day = (iso8601[8] - '0') * 10 + (iso8601[9] - '0');
+  std::string out = std::to_string(day);
+  out.append(" ").append(kMonths[static_cast<std::size_t>(month - 1)]).append(" ");
+  out.append(iso8601.substr(0, 4)).append(", ").append(iso8601.substr(11, 5)).append(" UTC");
+  return out;
 }
 
 std::string short_hash(std::string_view hash) {

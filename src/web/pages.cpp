@@ -10,23 +10,26 @@ namespace artdag::web {
 
 namespace {
 void add_static_files(http::Router& router) {
-  router.add("GET", "/static/{file}", [](http::Request& req) {
-    const auto& file = req.param("file");
-    auto content = embedded::web_file("static/" + file);
-    if (!content || file.find('/') != std::string::npos) {
-      auto res = http::Response::text(404, "Not found\n");
-      add_security_headers(res);
-      return res;
-    }
-    std::string type = "application/octet-stream";
-    if (file.ends_with(".css")) type = "text/css; charset=utf-8";
-    if (file.ends_with(".svg")) type = "image/svg+xml";
-    auto res = http::Response::text(200, std::string(*content), type);
-    // Pages link these with ?v=<content hash>, so a changed file has a new URL.
-    res.set_header("Cache-Control", "public, max-age=31536000, immutable");
-    add_security_headers(res);
-    return res;
-  });
+  router.add(
+      "GET", "/static/{file}",
+      [](http::Request& req) {
+        const auto& file = req.param("file");
+        auto content = embedded::web_file("static/" + file);
+        if (!content || file.find('/') != std::string::npos) {
+          auto res = http::Response::text(404, "Not found\n");
+          add_security_headers(res);
+          return res;
+        }
+        std::string type = "application/octet-stream";
+        if (file.ends_with(".css")) type = "text/css; charset=utf-8";
+        if (file.ends_with(".svg")) type = "image/svg+xml";
+        auto res = http::Response::text(200, std::string(*content), type);
+        // Pages link these with ?v=<content hash>, so a changed file has a new URL.
+        res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+        add_security_headers(res);
+        return res;
+      },
+      http::Cost::kLocalRead);
 }
 }  // namespace
 
@@ -40,25 +43,28 @@ static Json blocked_domains_view(Page& page) {
 }
 
 void add_home_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
-  router.add("GET", "/", page_route(app, [](http::Request&, Page& page) {
-               auto stats = page.services().publication.stats();
-               store::AssetQuery recent;
-               recent.limit = 5;
-               const auto assets = page.services().registry.list_assets(recent).assets;
-               Json blocks = blocked_domains_view(page);
-               Json view{{"stats",
-                          {{"users", stats.users},
-                           {"assets", stats.assets},
-                           {"activities", stats.activities},
-                           {"followers", stats.followers},
-                           {"renderers", stats.renderer_attachments}}},
-                         {"has_recent", !assets.empty()},
-                         {"has_blocks", !blocks.empty()},
-                         {"blocks", std::move(blocks)},
-                         {"asset_rows", asset_rows_html(assets)},
-                         {"readme_html", page.app().readme_html}};
-               return page.render(200, "home", "Home", std::move(view), "home");
-             }));
+  router.add("GET", "/",
+             page_route(app,
+                        [](http::Request&, Page& page) {
+                          auto stats = page.services().publication.stats();
+                          store::AssetQuery recent;
+                          recent.limit = 5;
+                          const auto assets = page.services().registry.list_assets(recent).assets;
+                          Json blocks = blocked_domains_view(page);
+                          Json view{{"stats",
+                                     {{"users", stats.users},
+                                      {"assets", stats.assets},
+                                      {"activities", stats.activities},
+                                      {"followers", stats.followers},
+                                      {"renderers", stats.renderer_attachments}}},
+                                    {"has_recent", !assets.empty()},
+                                    {"has_blocks", !blocks.empty()},
+                                    {"blocks", std::move(blocks)},
+                                    {"asset_rows", asset_rows_html(assets)},
+                                    {"readme_html", page.app().readme_html}};
+                          return page.render(200, "home", "Home", std::move(view), "home");
+                        }),
+             http::Cost::kLocalRead);
 }
 
 ErrorPage add_web_routes(http::Router& router, services::Services& services) {

@@ -72,8 +72,8 @@ http::Response profile(http::Request& req, Page& page) {
 }  // namespace
 
 void add_user_pages(http::Router& router, const std::shared_ptr<WebApp>& app) {
-  router.add_html("GET", "/users", page_route(app, list));
-  router.add_html("GET", "/users/{username}", page_route(app, profile));
+  router.add_html("GET", "/users", page_route(app, list), http::Cost::kLocalRead);
+  router.add_html("GET", "/users/{username}", page_route(app, profile), http::Cost::kLocalRead);
 }
 
 }  // namespace artdag::web

@@ -1,7 +1,8 @@
 // The response cache (http/response_cache.h) and the router's public routes that feed it.
+#include "http/response_cache.h"
+
 #include <gtest/gtest.h>
 
-#include "http/response_cache.h"
 #include "http/router.h"
 
 namespace artdag::http {
@@ -122,6 +123,38 @@ TEST(Router, MarksAnswersOfPublicRoutesOnly) {
   Request post = json_req;
   post.method = "POST";
   EXPECT_EQ(router.dispatch(post).status, 405);
+}
+
+TEST(Router, TellsTheCostOfARequestWithoutRunningIt) {
+  Router router;
+  int ran = 0;
+  auto handler = [&ran](Request&) {
+    ++ran;
+    return Response::text(200, "x");
+  };
+  router.add_public("/objects/{hash}", handler);
+  router.add_html("GET", "/objects/{hash}", handler);  // a page that may wait on others
+  router.add_html("GET", "/assets", handler, Cost::kLocalRead);
+  router.add("POST", "/assets", handler, Cost::kLocalRead);
+  Request req;
+  req.method = "GET";
+  req.path = "/objects/abc";
+  req.headers = {{"accept", "application/activity+json"}};
+  EXPECT_EQ(router.cost_of(req), Cost::kLocalRead);  // public routes read local state
+  req.method = "HEAD";
+  EXPECT_EQ(router.cost_of(req), Cost::kLocalRead);
+  req.headers = {{"accept", "text/html"}};
+  EXPECT_EQ(router.cost_of(req), Cost::kMayBlock);  // the variant that would answer
+  req.path = "/assets";
+  EXPECT_EQ(router.cost_of(req), Cost::kLocalRead);
+  req.method = "POST";  // only GET and HEAD ever take the reader pool
+  EXPECT_EQ(router.cost_of(req), Cost::kMayBlock);
+  req.method = "GET";
+  req.path = "/nowhere";
+  EXPECT_EQ(router.cost_of(req), Cost::kMayBlock);
+  req.path = "/objects/%zz";  // no route matches a bad escape
+  EXPECT_EQ(router.cost_of(req), Cost::kMayBlock);
+  EXPECT_EQ(ran, 0);
 }
 
 }  // namespace

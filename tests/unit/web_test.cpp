@@ -56,7 +56,10 @@ TEST(WebMarkdown, TheEmbeddedReadmeRenders) {
 
 TEST(WebDisplay, TimesAndHashes) {
   EXPECT_EQ(display_time("2026-01-05T10:11:12Z"), "5 Jan 2026, 10:11 UTC");
+  EXPECT_EQ(display_time("2024-12-31T23:59:59Z"), "31 Dec 2024, 23:59 UTC");
   EXPECT_EQ(display_time("yesterday"), "yesterday");
+  EXPECT_EQ(display_time("2026-13-01T00:00:00Z"), "2026-13-01T00:00:00Z");  // no such month
+  EXPECT_EQ(display_time("2026-02-30T00:00:00Z"), "2026-02-30T00:00:00Z");  // no such day
   EXPECT_EQ(short_hash(std::string(64, 'a')), "aaaaaaaa…aaaa");
   EXPECT_EQ(short_hash("short"), "short");
 }
