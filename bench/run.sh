@@ -4,10 +4,11 @@
 #   1. bench/http/run.sh on SQLite and on a throwaway PostgreSQL: read endpoints against
 #      nginx, POST /assets and signed inbox POSTs against `openssl speed rsa2048`, cold
 #      start, idle and peak RSS, and (with --scale) the paging endpoints at 1M rows;
-#   2. bench/fanout/run.sh: one activity to 10,000 followers on 1,000 hosts, both backends;
-#   3. bench/witness/run.sh: one witness cosigning 100 growing logs' checkpoints, both
+#   2. bench/http/pages.sh on both backends: the HTML pages against nginx serving their bytes;
+#   3. bench/fanout/run.sh: one activity to 10,000 followers on 1,000 hosts, both backends;
+#   4. bench/witness/run.sh: one witness cosigning 100 growing logs' checkpoints, both
 #      backends, against `openssl speed ed25519`;
-#   4. bench/soak/run.sh: 1,000 keep-alive connections with RSS sampled.
+#   5. bench/soak/run.sh: 1,000 keep-alive connections with RSS sampled.
 #   bench/run.sh [--duration 10s] [--scale 1000000] [--soak-seconds 300] [--quick]
 # --quick is a smoke run of every step (2 s scenarios, 20,000 rows, 20 witness rounds, 30 s
 # soak): ~5 minutes.
@@ -40,6 +41,10 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 for backend in sqlite postgresql; do
   echo "== HTTP scenarios, $backend"
   bench/http/run.sh --backend "$backend" --duration "$duration" --scale "$scale" --build-dir "$build"
+done
+for backend in sqlite postgresql; do
+  echo "== HTML pages, $backend"
+  bench/http/pages.sh --backend "$backend" --duration "$duration" --build-dir "$build"
 done
 
 echo "== delivery fan-out, sqlite"

@@ -2,17 +2,21 @@
 # The HTML pages beside nginx serving their very bytes (docs/protocol.md "Performance and scale
 # targets": the asset list and asset page, the home page and the activities page at >= 0.25 of
 # nginx). Pages are never cached (they carry the session), so every request renders.
-# Starts a Release artdag-l2 (built by bench/run.sh) on SQLite, seeds --assets assets, then for
-# each page: wrk at 64 keep-alive connections, then nginx (1 worker) on a file of the same bytes.
-#   bench/http/pages.sh [--assets 1000] [--duration 10s] [--build-dir build/release]
+# Starts a Release artdag-l2 (built by bench/run.sh) on SQLite or a throwaway PostgreSQL, seeds
+# --assets assets, then for each page: wrk at 64 keep-alive connections, then nginx (1 worker)
+# on a file of the same bytes.
+#   bench/http/pages.sh [--backend sqlite|postgresql] [--assets 1000] [--duration 10s]
+#                       [--build-dir build/release]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=10s
 assets=1000
+backend=sqlite
 build=build/release
 while [ $# -gt 0 ]; do
   case "$1" in
     --assets) assets=$2; shift ;;
+    --backend) backend=$2; shift ;;
     --duration) duration=$2; shift ;;
     --build-dir) build=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -33,6 +37,7 @@ cleanup() {
   [ "$status" -ne 0 ] && [ -f "$work/server.log" ] && { echo "--- server log:"; tail -20 "$work/server.log"; } >&2
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [ -n "${nginx_started:-}" ] && nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true
+  [ -n "${pg_dir:-}" ] && scripts/start-test-postgres.sh --stop "$pg_dir" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,13 +47,20 @@ export PORT=$port HOST=127.0.0.1 JWT_SECRET=bench-secret-0123456789abcdef ARTDAG
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$server_pid/stat"; }
 field() { sed "s/.*$1=\([0-9.]*\).*/\1/" <<<"$2"; }
+database=$work/data/l2.db
+if [ "$backend" = postgresql ]; then
+  pg_dir=$work/pg
+  DATABASE_URL=$(scripts/start-test-postgres.sh --dir "$pg_dir" --port 54460)
+  export DATABASE_URL
+  database=$DATABASE_URL
+fi
 
 $bin serve >>"$work/server.log" 2>&1 &
 server_pid=$!
 until curl -sf -o /dev/null "$base/health"; do sleep 0.01; done
 curl -sf -o /dev/null -H 'Content-Type: application/json' \
   -d '{"username":"bench","password":"bench-password"}' "$base/auth/register"
-"$tool" seed --database "$work/data/l2.db" --base-url "$base" --domain "127.0.0.1:$port" \
+"$tool" seed --database "$database" --base-url "$base" --domain "127.0.0.1:$port" \
   --keys "$ARTDAG_DATA/keys" --owner bench --assets "$assets" >/dev/null
 mid=$(( assets / 2 ))
 mid_name=$(curl -sf -H 'Accept: application/activity+json' "$base/activities/$mid" |
@@ -68,7 +80,7 @@ CONF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
 nginx_started=1
 
-echo "pages over $assets assets; cores=$(nproc) cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "pages over $assets assets on $backend; cores=$(nproc) cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 printf '%-16s %9s %8s %8s %6s %7s | %10s %6s\n' page req/s p50ms p99ms errors cpu_s nginx ratio
 page() {  # name path
   local name=$1 path=$2 out ref cpu0 cpu1
