@@ -6,9 +6,11 @@
 #      start, idle and peak RSS, and (with --scale) the paging endpoints at 1M rows;
 #   2. bench/http/pages.sh on both backends: the HTML pages against nginx serving their bytes;
 #   3. bench/fanout/run.sh: one activity to 10,000 followers on 1,000 hosts, both backends;
-#   4. bench/witness/run.sh: one witness cosigning 100 growing logs' checkpoints, both
+#   4. bench/log/monitor.sh: log-monitor over --scale really signed claims, against
+#      `openssl speed rsa2048` verify/s;
+#   5. bench/witness/run.sh: one witness cosigning 100 growing logs' checkpoints, both
 #      backends, against `openssl speed ed25519`;
-#   5. bench/soak/run.sh: 1,000 keep-alive connections with RSS sampled.
+#   6. bench/soak/run.sh: 1,000 keep-alive connections with RSS sampled.
 #   bench/run.sh [--duration 10s] [--scale 1000000] [--soak-seconds 300] [--quick]
 # --quick is a smoke run of every step (2 s scenarios, 20,000 rows, 20 witness rounds, 30 s
 # soak): ~5 minutes.
@@ -54,6 +56,9 @@ pg_dir=$(mktemp -d /tmp/artdag-bench-pg-XXXXXX)
 trap 'scripts/start-test-postgres.sh --stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"' EXIT
 pg_url=$(scripts/start-test-postgres.sh --dir "$pg_dir" --port 54451)
 BUILD_DIR=$build bench/fanout/run.sh --followers 10000 --hosts 1000 --database-url "$pg_url"
+
+echo "== log-monitor over $scale claims, sqlite"
+bench/log/monitor.sh --entries "$scale" --build-dir "$build"
 
 echo "== witness, sqlite"
 BUILD_DIR=$build bench/witness/run.sh "${witness_args[@]}"
