@@ -23,6 +23,18 @@ class RowWriter {
     append_html_escaped(out_, value);
     return *this;
   }
+  // <a href="href">prefix label</a>; the prefix ("@", "#") is markup, href and label are text.
+  RowWriter& link(std::string_view href, std::string_view label, std::string_view prefix = "") {
+    return markup("<a href=\"").text(href).markup("\">").markup(prefix).text(label).markup("</a>");
+  }
+  // <time datetime="2026-01-05T10:11:12Z">5 Jan 2026, 10:11 UTC</time>
+  RowWriter& time(std::string_view iso8601) {
+    return markup("<time datetime=\"")
+        .text(iso8601)
+        .markup("\">")
+        .text(display_time(iso8601))
+        .markup("</time>");
+  }
 
  private:
   std::string& out_;
@@ -92,11 +104,9 @@ std::string asset_rows_html(const std::vector<store::Asset>& assets) {
   out.reserve(assets.size() * 700);
   RowWriter row(out);
   for (const store::Asset& a : assets) {
-    row.markup("<tr>\n      <th scope=\"row\"><a href=\"")
-        .text(asset_href(a.name))
-        .markup("\">")
-        .text(a.name)
-        .markup("</a><br><code class=\"hash\" title=\"")
+    row.markup("<tr>\n      <th scope=\"row\">")
+        .link(asset_href(a.name), a.name)
+        .markup("<br><code class=\"hash\" title=\"")
         .text(a.content_hash)
         .markup("\">")
         .text(short_hash(a.content_hash))
@@ -104,22 +114,18 @@ std::string asset_rows_html(const std::vector<store::Asset>& assets) {
         .text(a.asset_type)
         .markup("\">")
         .text(a.asset_type)
-        .markup("</span></td>\n      <td data-label=\"Owner\"><a href=\"")
-        .text(user_href(a.owner))
-        .markup("\">@")
-        .text(a.owner)
-        .markup("</a></td>\n      <td data-label=\"Tags\">");
+        .markup("</span></td>\n      <td data-label=\"Owner\">")
+        .link(user_href(a.owner), a.owner, "@")
+        .markup("</td>\n      <td data-label=\"Tags\">");
     for (const std::string& tag : a.tags)
       row.markup("<a class=\"tag\" href=\"")
           .text(tag_href(tag))
           .markup("\">#")
           .text(tag)
           .markup("</a> ");
-    row.markup("</td>\n      <td data-label=\"Registered\"><time datetime=\"")
-        .text(a.created_at)
-        .markup("\">")
-        .text(display_time(a.created_at))
-        .markup("</time></td>\n    </tr>\n");
+    row.markup("</td>\n      <td data-label=\"Registered\">")
+        .time(a.created_at)
+        .markup("</td>\n    </tr>\n");
   }
   return out;
 }
@@ -130,30 +136,21 @@ std::string activity_rows_html(const std::vector<store::Activity>& activities) {
   RowWriter row(out);
   for (const store::Activity& a : activities) {
     const std::string index = std::to_string(a.index);
-    row.markup("<tr>\n      <th scope=\"row\"><a href=\"/activities/")
-        .text(index)
-        .markup("\">#")
-        .text(index)
-        .markup("</a></th>\n      <td data-label=\"Type\">")
+    row.markup("<tr>\n      <th scope=\"row\">")
+        .link("/activities/" + index, index, "#")
+        .markup("</th>\n      <td data-label=\"Type\">")
         .text(a.type)
         .markup("</td>\n      <td data-label=\"Actor\">");
-    if (!a.actor.empty())
-      row.markup("<a href=\"").text(user_href(a.actor)).markup("\">@").text(a.actor).markup("</a>");
+    if (!a.actor.empty()) row.link(user_href(a.actor), a.actor, "@");
     row.markup("</td>\n      <td data-label=\"Object\">");
     if (a.object_hash.empty()) {
       row.markup("<span class=\"muted\">—</span>");
     } else {
-      row.markup("<a href=\"/objects/")
-          .text(encode_path_segment(a.object_hash))
-          .markup("\">")
-          .text(object_label(a))
-          .markup("</a>");
+      row.link("/objects/" + encode_path_segment(a.object_hash), object_label(a));
     }
-    row.markup("</td>\n      <td data-label=\"Published\"><time datetime=\"")
-        .text(a.published)
-        .markup("\">")
-        .text(display_time(a.published))
-        .markup("</time></td>\n    </tr>\n");
+    row.markup("</td>\n      <td data-label=\"Published\">")
+        .time(a.published)
+        .markup("</td>\n    </tr>\n");
   }
   return out;
 }
