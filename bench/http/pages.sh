@@ -23,41 +23,12 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-bin=$build/artdag-l2
-tool=$build/bench/bench_tool
-[ -x "$bin" ] && [ -x "$tool" ] || { echo "build first: bench/run.sh builds $bin and $tool" >&2; exit 2; }
-
-work=$(mktemp -d /tmp/artdag-pages-XXXXXX)
-chmod 755 "$work"  # nginx workers (www-data) read the reference files from it
-port=18210
+source bench/tools/common.sh
+bench_setup pages 18210 "$build"
 ngport=18211
-base=http://127.0.0.1:$port
-cleanup() {
-  local status=$?
-  [ "$status" -ne 0 ] && [ -f "$work/server.log" ] && { echo "--- server log:"; tail -20 "$work/server.log"; } >&2
-  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  [ -n "${nginx_started:-}" ] && nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true
-  [ -n "${pg_dir:-}" ] && scripts/start-test-postgres.sh --stop "$pg_dir" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+[ "$backend" = postgresql ] && bench_postgres 54460
 
-export ARTDAG_DATA=$work/data ARTDAG_DOMAIN=127.0.0.1:$port ARTDAG_BASE_URL=$base
-export PORT=$port HOST=127.0.0.1 JWT_SECRET=bench-secret-0123456789abcdef ARTDAG_LOG_LEVEL=warn
-calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
-cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$server_pid/stat"; }
-field() { sed "s/.*$1=\([0-9.]*\).*/\1/" <<<"$2"; }
-database=$work/data/l2.db
-if [ "$backend" = postgresql ]; then
-  pg_dir=$work/pg
-  DATABASE_URL=$(scripts/start-test-postgres.sh --dir "$pg_dir" --port 54460)
-  export DATABASE_URL
-  database=$DATABASE_URL
-fi
-
-$bin serve >>"$work/server.log" 2>&1 &
-server_pid=$!
-until curl -sf -o /dev/null "$base/health"; do sleep 0.01; done
+bench_start_server
 curl -sf -o /dev/null -H 'Content-Type: application/json' \
   -d '{"username":"bench","password":"bench-password"}' "$base/auth/register"
 "$tool" seed --database "$database" --base-url "$base" --domain "127.0.0.1:$port" \

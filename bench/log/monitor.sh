@@ -19,33 +19,16 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-bin=$build/artdag-l2
-tool=$build/bench/bench_tool
-[ -x "$bin" ] && [ -x "$tool" ] || { echo "build first: bench/run.sh builds $bin and $tool" >&2; exit 2; }
-
-work=$(mktemp -d /tmp/artdag-monitor-XXXXXX)
-port=18240
-base=http://127.0.0.1:$port
-cleanup() {
-  local status=$?
-  [ "$status" -ne 0 ] && [ -f "$work/server.log" ] && { echo "--- server log:"; tail -20 "$work/server.log"; } >&2
-  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export ARTDAG_DATA=$work/data ARTDAG_DOMAIN=127.0.0.1:$port ARTDAG_BASE_URL=$base
-export PORT=$port HOST=127.0.0.1 JWT_SECRET=bench-secret-0123456789abcdef ARTDAG_LOG_LEVEL=warn
+source bench/tools/common.sh
+bench_setup monitor 18240 "$build"
 # The monitor fetches the claimants' actor documents from this loopback server.
 export ARTDAG_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8
-calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 
-$bin serve >>"$work/server.log" 2>&1 &
-server_pid=$!
-until curl -sf -o /dev/null "$base/health"; do sleep 0.01; done
+bench_start_server
 curl -sf -o /dev/null -H 'Content-Type: application/json' \
   -d '{"username":"bench","password":"bench-password"}' "$base/auth/register"
 seed_start=$(date +%s)
-"$tool" seed --database "$work/data/l2.db" --base-url "$base" --domain "127.0.0.1:$port" \
+"$tool" seed --database "$database" --base-url "$base" --domain "127.0.0.1:$port" \
   --keys "$ARTDAG_DATA/keys" --owner bench --assets "$entries" --sign-all 1 --threads 2 >/dev/null
 until [ "$(curl -sf "$base/log/checkpoint" | sed -n 2p)" -ge "$entries" ] 2>/dev/null; do sleep 0.5; done
 size=$(curl -sf "$base/log/checkpoint" | sed -n 2p)

@@ -17,27 +17,12 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-bin=$build/artdag-l2
-tool=$build/bench/bench_tool
-[ -x "$bin" ] && [ -x "$tool" ] || { echo "build first: bench/run.sh builds $bin and $tool" >&2; exit 2; }
+source bench/tools/common.sh
+bench_setup soak 18230 "$build"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-work=$(mktemp -d /tmp/artdag-soak-XXXXXX)
-port=18230
-base=http://127.0.0.1:$port
-cleanup() {
-  [ -n "${sampler_pid:-}" ] && kill "$sampler_pid" 2>/dev/null || true
-  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export ARTDAG_DATA=$work/data ARTDAG_DOMAIN=127.0.0.1:$port ARTDAG_BASE_URL=$base
-export PORT=$port HOST=127.0.0.1 JWT_SECRET=soak-secret-0123456789abcdef ARTDAG_LOG_LEVEL=warn
 # Every connection comes from 127.0.0.1 here, so the per-client cap must admit them all.
 export ARTDAG_MAX_CONNECTIONS_PER_IP=$((connections + 16))
-$bin serve >"$work/server.log" 2>&1 &
-server_pid=$!
-until curl -sf -o /dev/null "$base/health"; do sleep 0.01; done
+bench_start_server
 curl -sf -H 'Content-Type: application/json' -d '{"username":"soak","password":"soak-password"}' \
   "$base/auth/register" >/dev/null
 "$tool" seed --database "$work/data/l2.db" --base-url "$base" --domain "127.0.0.1:$port" \
