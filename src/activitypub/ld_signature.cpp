@@ -12,11 +12,6 @@ namespace {
 constexpr char kSignatureType[] = "RsaSignature2017";
 constexpr char kSecurityContext[] = "https://w3id.org/security/v1";
 
-Json without_signature(Json activity) {
-  activity.erase("signature");
-  return activity;
-}
-
 ClaimVerification invalid(std::string reason) {
   return {false, std::move(reason)};
 }
@@ -27,25 +22,38 @@ const std::string* string_member(const Json& object, const char* name) {
   return &it->get_ref<const std::string&>();
 }
 
-}  // namespace
-
-std::string claim_signing_input(const Json& document, const std::string& creator,
-                                const std::string& created) {
+std::string options_digest(const std::string& creator, const std::string& created) {
   const Json options = {
       {"@context", kSecurityContext},
       {"type", kSignatureType},
       {"creator", creator},
       {"created", created},
   };
-  return crypto::sha256(canonical_json(options)) + crypto::sha256(canonical_json(document));
+  return crypto::sha256(canonical_json(options));
+}
+
+// The signing input of `activity` without its "signature" member, which is skipped while
+// canonicalising rather than erased from a copy (a claim is verified on every asset page and
+// by log-monitor for every entry).
+std::string signing_input_of(const Json& activity, const std::string& creator,
+                             const std::string& created) {
+  return options_digest(creator, created) +
+         crypto::sha256(canonical_json_without(activity, "signature"));
+}
+
+}  // namespace
+
+std::string claim_signing_input(const Json& document, const std::string& creator,
+                                const std::string& created) {
+  return options_digest(creator, created) + crypto::sha256(canonical_json(document));
 }
 
 Json make_claim_signature(const Json& activity_without_signature, const crypto::RsaKey& key,
                           const std::string& creator, const std::string& created) {
   if (!activity_without_signature.is_object())
     throw std::invalid_argument("make_claim_signature: the activity must be a JSON object");
-  const Json document = without_signature(activity_without_signature);
-  const std::string signature = key.sign_sha256(claim_signing_input(document, creator, created));
+  const std::string signature =
+      key.sign_sha256(signing_input_of(activity_without_signature, creator, created));
   return Json{
       {"type", kSignatureType},
       {"creator", creator},
@@ -79,7 +87,7 @@ ClaimVerification verify_claim(const Json& signed_activity, const crypto::RsaKey
 
   std::string signing_input;
   try {
-    signing_input = claim_signing_input(without_signature(signed_activity), *creator, *created);
+    signing_input = signing_input_of(signed_activity, *creator, *created);
   } catch (const std::invalid_argument& e) {
     return invalid(std::string("activity cannot be canonicalised: ") + e.what());
   }

@@ -287,12 +287,8 @@ int verify(const std::string& activity_file, const std::string& key_file,
   }
 }
 
-int log_monitor(const std::string& prefix, const std::string& log_key, const std::string& state) {
-  MonitorOptions options;
-  options.prefix = prefix;
+int log_monitor(MonitorOptions options) {
   while (!options.prefix.empty() && options.prefix.back() == '/') options.prefix.pop_back();
-  options.state_file = state;
-  options.check_signatures = std::getenv("ARTDAG_MONITOR_SKIP_SIGNATURES") == nullptr;
   uint64_t reported = 0;
   options.progress = [&reported](uint64_t done, uint64_t total) {
     if (total >= 10000 && (done - reported >= total / 10 || done == total)) {
@@ -302,7 +298,6 @@ int log_monitor(const std::string& prefix, const std::string& log_key, const std
   };
   try {
     const auto client = outbound_log_client();
-    options.log_key = log_key;
     auto result = monitor_log(client, options);
     std::cout << "consistent: size " << result.old_size << " -> " << result.new_size << ", "
               << result.entries_checked << " new entries checked\n";
@@ -417,13 +412,20 @@ int run(int argc, char** argv) {
                          "with --server: a witness cosigner key to trust (repeatable; default: "
                          "the witnesses the server trusts)");
 
-  std::string monitor_prefix, monitor_key, monitor_state;
+  MonitorOptions monitor;
+  bool monitor_hashes_only = false;
   auto* monitor_cmd = app.add_subcommand(
       "log-monitor", "check a claim log: signature, consistency, every new entry");
-  monitor_cmd->add_option("log", monitor_prefix, "the log prefix, BASE/log")->required();
-  monitor_cmd->add_option("--log-key", monitor_key, "the log's verifier key")->required();
-  monitor_cmd->add_option("--state", monitor_state, "the file that remembers what was checked")
+  monitor_cmd->add_option("log", monitor.prefix, "the log prefix, BASE/log")->required();
+  monitor_cmd->add_option("--log-key", monitor.log_key, "the log's verifier key")->required();
+  monitor_cmd->add_option("--state", monitor.state_file, "the file that remembers what was checked")
       ->required();
+  monitor_cmd->add_flag("--hashes-only", monitor_hashes_only,
+                        "check the tree, each entry's form and duplicate claims, but no claim "
+                        "signature (a quick pass over a large log)");
+  monitor_cmd->add_option("--threads", monitor.threads,
+                          "threads checking entries (default: one "
+                          "per core)");
 
   try {
     app.parse(argc, argv);
@@ -498,7 +500,10 @@ int run(int argc, char** argv) {
       return print_claims(services, claims_audit.content_hash, std::cout);
     }
     if (*verify_cmd) return verify(activity_file, key_file, actor_url, proof_key, log_check);
-    if (*monitor_cmd) return log_monitor(monitor_prefix, monitor_key, monitor_state);
+    if (*monitor_cmd) {
+      monitor.check_signatures = !monitor_hashes_only;
+      return log_monitor(std::move(monitor));
+    }
   } catch (const ConfigError& e) {
     std::cerr << "artdag-l2: configuration error: " << e.what() << "\n";
     return 2;

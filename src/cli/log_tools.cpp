@@ -1,8 +1,13 @@
 #include "cli/log_tools.h"
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <future>
 #include <map>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "activitypub/canon.h"
 #include "activitypub/ld_signature.h"
@@ -130,6 +135,7 @@ class EntryChecker {
   EntryChecker(const LogClient& client, bool check_signatures)
       : client_(client), check_signatures_(check_signatures) {}
 
+  // Safe to call from several threads at once: the key cache is the only shared state.
   // Checks entry `index`; returns the content hash it claims ("" for other activities).
   std::string check(uint64_t index, const std::string& entry) {
     const std::string at = "entry " + std::to_string(index) + ": ";
@@ -160,6 +166,8 @@ class EntryChecker {
 
  private:
   crypto::RsaKey key_of(const std::string& key_id, const std::string& at) {
+    // Held while a missing key is fetched: the other threads need the same few keys.
+    std::lock_guard lock(keys_mutex_);
     if (auto it = keys_.find(key_id); it != keys_.end()) return it->second;
     const std::string actor_url = key_id.substr(0, key_id.find('#'));
     const Json actor = client_.get_json(actor_url);
@@ -178,8 +186,41 @@ class EntryChecker {
 
   const LogClient& client_;
   bool check_signatures_;
+  std::mutex keys_mutex_;
   std::map<std::string, crypto::RsaKey> keys_;
 };
+
+// What checking one entry found: its leaf hash and claimed content hash, or why it failed.
+struct CheckedEntry {
+  tlog::Hash leaf{};
+  std::string content_hash;
+  std::string failure;  // empty when the entry passed
+};
+
+// Checks entries [from, entries.size()) of one bundle (the first at log index `first`) on
+// `threads` threads; the claim signatures are most of a monitor's work and independent.
+std::vector<CheckedEntry> check_entries(EntryChecker& checker,
+                                        const std::vector<std::string>& entries, uint64_t first,
+                                        std::size_t from, unsigned threads) {
+  std::vector<CheckedEntry> checked(entries.size());
+  std::atomic<std::size_t> next{from};
+  auto work = [&] {
+    for (std::size_t i = next++; i < entries.size(); i = next++) {
+      try {
+        checked[i].content_hash = checker.check(first + i, entries[i]);
+      } catch (const std::exception& e) {  // CheckFailed, or a fetch of the actor that failed
+        checked[i].failure = e.what();
+        continue;
+      }
+      checked[i].leaf = tlog::leaf_hash(entries[i]);
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+  return checked;
+}
 
 }  // namespace
 
@@ -263,21 +304,35 @@ MonitorResult monitor_log(const LogClient& client, const MonitorOptions& options
                         " seen before: the log forked");
   }
 
-  // ... and the entries themselves, hashed here, must give its root.
+  // ... and the entries themselves, hashed here, must give its root. The next bundle is
+  // fetched while this one is checked; entries are checked on every core, and their results
+  // taken in log order, so the first failure named is the lowest index.
   EntryChecker checker(client, options.check_signatures);
-  for (uint64_t bundle = old_size / tlog::kTileWidth; bundle * tlog::kTileWidth < new_size;
-       ++bundle) {
+  const unsigned threads =
+      std::max(1U, options.threads != 0 ? options.threads : std::thread::hardware_concurrency());
+  auto fetch_bundle = [&](uint64_t bundle) {
     const uint64_t first = bundle * tlog::kTileWidth;
     const auto width =
         static_cast<unsigned>(std::min<uint64_t>(tlog::kTileWidth, new_size - first));
     const std::string path = tlog::tile_path({tlog::kEntriesLevel, bundle, width});
     auto entries = tlog::decode_entry_bundle(client.get(options.prefix + "/" + path), width);
     if (!entries) throw CheckFailed("entry bundle " + path + " is malformed: " + entries.error());
-    for (unsigned i = 0; i < width; ++i) {
+    return std::move(*entries);
+  };
+  auto has_bundle = [&](uint64_t bundle) { return bundle * tlog::kTileWidth < new_size; };
+  uint64_t bundle = old_size / tlog::kTileWidth;
+  std::future<std::vector<std::string>> upcoming;
+  if (has_bundle(bundle)) upcoming = std::async(std::launch::async, fetch_bundle, bundle);
+  for (; has_bundle(bundle); ++bundle) {
+    const std::vector<std::string> entries = upcoming.get();
+    if (has_bundle(bundle + 1)) upcoming = std::async(std::launch::async, fetch_bundle, bundle + 1);
+    const uint64_t first = bundle * tlog::kTileWidth;
+    const std::size_t from = old_size > first ? old_size - first : 0;
+    const auto checked = check_entries(checker, entries, first, from, threads);
+    for (std::size_t i = from; i < entries.size(); ++i) {
       const uint64_t index = first + i;
-      if (index < old_size) continue;
-      const std::string& entry = (*entries)[i];
-      const std::string content_hash = checker.check(index, entry);
+      if (!checked[i].failure.empty()) throw CheckFailed(checked[i].failure);
+      const std::string& content_hash = checked[i].content_hash;
       if (!content_hash.empty()) {
         auto [it, fresh] = state.claimed.emplace(content_hash, index);
         if (!fresh)
@@ -285,7 +340,7 @@ MonitorResult monitor_log(const LogClient& client, const MonitorOptions& options
                             " is claimed a second time (first at entry " +
                             std::to_string(it->second) + ")");
       }
-      state.range.append(tlog::leaf_hash(entry));
+      state.range.append(checked[i].leaf);
       ++result.entries_checked;
     }
     if (options.progress) options.progress(state.range.size() - old_size, new_size - old_size);

@@ -52,7 +52,10 @@ struct MonitorOptions {
   std::string prefix;  // BASE/log
   std::string log_key;
   std::filesystem::path state_file;
+  // false: every entry is still parsed, canonical, hashed into the tree and checked for
+  // duplicate claims, but no claim signature is verified (and no actor fetched).
   bool check_signatures = true;
+  unsigned threads = 0;  // threads checking entries; 0: one per core
   // Progress lines (entries done, total) on long runs; may be empty.
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
